@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need on a fresh machine, then runs them all.
+# Environment: JINDO_TEST_FILTER narrows `dotnet test` (a --filter expression); JINDO_SEEDS sets how many
+# random seeds the model and simulation tests run (CI default below).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+[ -e /usr/lib/x86_64-linux-gnu/librocksdb.so.7.8 ] && [ -e /usr/include/rocksdb/c.h ] || need_apt+=(librocksdb-dev)
+command -v ldb >/dev/null || need_apt+=(rocksdb-tools)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "== installing ${need_apt[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+export JINDO_SEEDS="${JINDO_SEEDS:-200}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "== build"
+dotnet build JindoMeta.sln -c Release -nologo -clp:ErrorsOnly
+
+echo "== test"
+args=(JindoMeta.sln -c Release --no-build --nologo --logger "console;verbosity=normal")
+[ -n "${JINDO_TEST_FILTER:-}" ] && args+=(--filter "$JINDO_TEST_FILTER")
+dotnet test "${args[@]}"
