@@ -16,6 +16,17 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Independent peers from npm (official Tablestore SDK, @grpc/grpc-js): every tests/*/node/package.json.
+for pkg in tests/*/node/package.json; do
+  [ -e "$pkg" ] || continue
+  dir=$(dirname "$pkg")
+  if [ ! -d "$dir/node_modules" ] || [ "$pkg" -nt "$dir/node_modules" ]; then
+    echo "== npm install in $dir"
+    (cd "$dir" && if [ -e package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi)
+    touch "$dir/node_modules"
+  fi
+done
+
 export JINDO_SEEDS="${JINDO_SEEDS:-200}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
