@@ -1,0 +1,14 @@
+namespace JindoMeta.Namespace.Backend;
+
+/// <summary>What `jindo jfs -metaStatus` reports for one node.</summary>
+/// <param name="BackendType">"rocksdb", "raft" or "ots".</param>
+/// <param name="Role">LEADER, FOLLOWER, CANDIDATE, STANDBY...</param>
+/// <param name="State">Lifecycle: STARTING, RUNNING, RECOVERING, FINISH (recovery done), FAILED.</param>
+/// <param name="LastCommittedIndex">Index of the last committed change (0 before the first).</param>
+/// <param name="Detail">Further name=value facts (free-form, for -detail).</param>
+public sealed record BackendStatus(
+    string BackendType,
+    string Role,
+    string State,
+    long LastCommittedIndex,
+    IReadOnlyDictionary<string, string> Detail);

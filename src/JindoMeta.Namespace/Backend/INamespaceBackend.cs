@@ -1,0 +1,37 @@
+using JindoMeta.Namespace.Commands;
+using JindoMeta.Namespace.Errors;
+using JindoMeta.Namespace.Model;
+using JindoMeta.Namespace.Security;
+
+namespace JindoMeta.Namespace.Backend;
+
+/// <summary>
+/// One namespace (one jfs://NAME/ tree) as the RPC service sees it. Implementations (rocksdb, raft, ots) differ
+/// only in how commands are ordered and made durable; the semantics are <see cref="Engine.NamespaceEngine"/>'s.
+/// </summary>
+/// <remarks>
+/// Thread-safe: any number of callers at once. A successful <see cref="SubmitAsync"/> means the command's
+/// effects are durable (on disk, or on a quorum), and every read that starts afterwards sees them.
+/// Expected failures come back as <see cref="Result{T}"/> errors; exceptions mean a bug or a broken environment.
+/// </remarks>
+public interface INamespaceBackend : IAsyncDisposable
+{
+    /// <summary>"rocksdb", "raft" or "ots".</summary>
+    string BackendType { get; }
+
+    /// <summary>
+    /// Orders, executes and durably commits one command. The result is the entry's status afterwards (null for
+    /// delete). Cancelling abandons the wait only: the command may still be committed.
+    /// </summary>
+    ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default);
+
+    ValueTask<Result<FileStatus>> GetFileInfoAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default);
+
+    /// <summary>One page of a directory listing: names after <paramref name="startAfter"/>, at most <paramref name="limit"/>.</summary>
+    ValueTask<Result<DirectoryListing>> ListStatusAsync(string path, string? startAfter, int limit, CallerIdentity caller, CancellationToken cancellationToken = default);
+
+    ValueTask<Result<ContentSummary>> GetContentSummaryAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default);
+
+    /// <summary>Role, state and progress of this node, for `jindo jfs -metaStatus`.</summary>
+    BackendStatus GetStatus();
+}

@@ -1,0 +1,7 @@
+namespace JindoMeta.Namespace.Model;
+
+public enum InodeType : byte
+{
+    File = 1,
+    Directory = 2,
+}
