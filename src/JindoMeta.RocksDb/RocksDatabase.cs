@@ -108,6 +108,7 @@ public sealed partial class RocksDatabase : IDisposable
             throw new ArgumentException("The snapshot belongs to another database.", nameof(snapshot));
         }
 
+        ObjectDisposedException.ThrowIf(snapshot.IsDisposed, snapshot);
         return snapshot.Handle;
     }
 

@@ -9,6 +9,8 @@ namespace JindoMeta.RocksDb;
 /// </summary>
 public sealed class RocksSnapshot : IDisposable
 {
+    private int _disposed;
+
     internal RocksSnapshot(RocksDatabase database, SnapshotHandle handle)
     {
         Database = database;
@@ -19,5 +21,15 @@ public sealed class RocksSnapshot : IDisposable
 
     internal SnapshotHandle Handle { get; }
 
-    public void Dispose() => Handle.Dispose();
+    /// <summary>
+    /// Set by Dispose. Needed because a disposed SafeHandle still accepts references while an iterator holds
+    /// one (it closes only at zero), so the handle alone cannot reject new reads at a released snapshot.
+    /// </summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    public void Dispose()
+    {
+        Volatile.Write(ref _disposed, 1);
+        Handle.Dispose();
+    }
 }

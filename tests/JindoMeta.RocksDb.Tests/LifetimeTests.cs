@@ -1,0 +1,102 @@
+using System.Runtime.CompilerServices;
+using static JindoMeta.RocksDb.Tests.Bytes;
+
+namespace JindoMeta.RocksDb.Tests;
+
+/// <summary>Dispose orders and abandoned objects must never crash and must eventually release the LOCK.</summary>
+public sealed class LifetimeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Opening_a_database_that_is_already_open_fails_with_the_lock_error()
+    {
+        using var db = RocksDatabase.Open(_dir.Path, TestOptions, []);
+
+        var error = Assert.Throws<RocksDbException>(() => RocksDatabase.Open(_dir.Path, TestOptions, []));
+        Assert.Contains("LOCK", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Opening_a_missing_database_without_create_if_missing_reports_rocksdbs_reason()
+    {
+        var error = Assert.Throws<RocksDbException>(
+            () => RocksDatabase.Open(_dir.Sub("none"), TestOptions with { CreateIfMissing = false }, []));
+        Assert.Contains("does not exist", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Iterator_and_snapshot_outlive_the_database_and_it_closes_after_them()
+    {
+        var db = RocksDatabase.Open(_dir.Path, TestOptions, ["cf"]);
+        var cf = db.GetColumnFamily("cf");
+        db.Put(cf, U("a"), U("1"), sync: false);
+        db.Put(cf, U("b"), U("2"), sync: false);
+        var snapshot = db.CreateSnapshot();
+        db.Put(cf, U("c"), U("3"), sync: false);
+        var iterator = db.NewIterator(cf, snapshot: snapshot);
+        var pinned = db.GetPinned(cf, U("a"));
+
+        db.Dispose();
+
+        // Still usable: the database stays open underneath, so its LOCK is still held.
+        Assert.Equal([("a", "1"), ("b", "2")], Scan(iterator));
+        Assert.Equal("1", S(pinned.Value));
+        Assert.Throws<RocksDbException>(() => RocksDatabase.Open(_dir.Path, TestOptions, []).Dispose());
+
+        pinned.Dispose();
+        snapshot.Dispose();
+        Assert.Throws<RocksDbException>(() => RocksDatabase.Open(_dir.Path, TestOptions, []).Dispose());
+        iterator.Dispose();
+
+        using var reopened = RocksDatabase.Open(_dir.Path, TestOptions, []);
+        Assert.Equal("3", S(reopened.Get(reopened.GetColumnFamily("cf"), U("c"))));
+    }
+
+    [Fact]
+    public void Snapshot_disposed_before_its_iterator_keeps_the_iterator_consistent()
+    {
+        using var db = RocksDatabase.Open(_dir.Path, TestOptions, ["cf"]);
+        var cf = db.GetColumnFamily("cf");
+        db.Put(cf, U("a"), U("old"), sync: false);
+        var snapshot = db.CreateSnapshot();
+        using var iterator = db.NewIterator(cf, snapshot: snapshot);
+        snapshot.Dispose();
+        db.Put(cf, U("a"), U("new"), sync: false);
+        db.Put(cf, U("b"), U("new"), sync: false);
+
+        Assert.Equal([("a", "old")], Scan(iterator));
+        Assert.Throws<ObjectDisposedException>(() => db.Get(cf, U("a"), snapshot));
+    }
+
+    [Fact]
+    public void Abandoned_database_iterator_snapshot_and_batch_are_cleaned_up_by_the_garbage_collector()
+    {
+        AbandonEverything(_dir.Path);
+
+        // Two rounds: a dependent's finalizer releases the parent's last reference in the first one.
+        for (var round = 0; round < 2; round++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        using var reopened = RocksDatabase.Open(_dir.Path, TestOptions, []);
+        Assert.Equal("v", S(reopened.Get(reopened.GetColumnFamily("cf"), U("k"))));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AbandonEverything(string path)
+    {
+        var db = RocksDatabase.Open(path, TestOptions, ["cf"]);
+        var cf = db.GetColumnFamily("cf");
+        db.Put(cf, U("k"), U("v"), sync: true);
+        _ = db.CreateSnapshot();
+        var iterator = db.NewIterator(cf, U("a"), U("z"));
+        iterator.SeekToFirst();
+        var batch = new WriteBatch();
+        batch.Put(cf, U("never"), U("written"));
+    }
+}
