@@ -1,0 +1,51 @@
+using JindoMeta.RocksDb;
+
+namespace JindoMeta.Backend.RocksDb;
+
+/// <summary>Settings of the embedded rocksdb backend (config keys namespace.backend.rocksdb.*).</summary>
+public sealed record RocksDbBackendOptions
+{
+    /// <summary>The RocksDB directory of this namespace; created on first start.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Storage tunings (write buffer, block cache, bloom filter, WAL limits, compression, statistics).</summary>
+    public RocksDbOptions Storage { get; init; } = new();
+
+    /// <summary>
+    /// Most commands committed by one synced write. One fdatasync costs 0.25-0.5 ms here, so batching is where
+    /// throughput comes from; 256 keeps a batch's latency near 1 ms (see shared/reference/rocksdb-c-api.md §5.1).
+    /// </summary>
+    public int MaxCommandsPerBatch { get; init; } = 256;
+
+    /// <summary>Commands waiting for the writer; submitters wait (back-pressure) when it is full.</summary>
+    public int QueueCapacity { get; init; } = 16_384;
+
+    /// <summary>
+    /// Sync every batch to disk before answering (default). False survives a process crash but not a machine
+    /// crash; for benchmarks and throwaway clusters only.
+    /// </summary>
+    public bool SyncWrites { get; init; } = true;
+
+    /// <summary>Reject every write with error 25021 (recovery mode: the namespace is being rebuilt).</summary>
+    public bool ReadOnly { get; init; }
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            throw new ArgumentException("The rocksdb backend needs a data directory.", nameof(DataDirectory));
+        }
+
+        if (MaxCommandsPerBatch is < 1 or > 65_536)
+        {
+            throw new ArgumentException($"MaxCommandsPerBatch must be within [1, 65536], got {MaxCommandsPerBatch}.", nameof(MaxCommandsPerBatch));
+        }
+
+        if (QueueCapacity < 1)
+        {
+            throw new ArgumentException($"QueueCapacity must be positive, got {QueueCapacity}.", nameof(QueueCapacity));
+        }
+
+        Storage.Validate();
+    }
+}

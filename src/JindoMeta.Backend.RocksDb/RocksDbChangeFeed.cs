@@ -1,0 +1,59 @@
+using JindoMeta.Namespace.Backend;
+using JindoMeta.Namespace.Schema;
+using JindoMeta.RocksDb;
+
+namespace JindoMeta.Backend.RocksDb;
+
+/// <summary>The change feed kept in the store's <c>changes</c> table, written by <see cref="GroupCommitWriter"/>.</summary>
+internal sealed class RocksDbChangeFeed(NamespaceStore store, GroupCommitWriter writer) : IChangeFeed
+{
+    private readonly Lock _trimLock = new();
+
+    public long LastIndex => writer.LastChangeIndex;
+
+    public long FirstIndex => (store.ReadInt64(NamespaceSchema.MetaKeys.TrimmedChangeIndex) ?? 0) + 1;
+
+    public IReadOnlyList<ChangeEntry> Read(long fromIndex, int maxEntries)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEntries);
+        var first = FirstIndex;
+        if (fromIndex < first)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fromIndex), fromIndex, $"Change-feed entries before {first} were trimmed.");
+        }
+
+        var last = LastIndex; // only entries whose batch was acknowledged
+        var entries = new List<ChangeEntry>((int)Math.Clamp(last - fromIndex + 1, 0, maxEntries));
+        if (fromIndex > last)
+        {
+            return entries;
+        }
+
+        using var iterator = store.Database.NewIterator(store.Changes, NamespaceSchema.ChangeKey(fromIndex), NamespaceSchema.ChangeKey(last + 1));
+        for (iterator.SeekToFirst(); iterator.Valid && entries.Count < maxEntries; iterator.Next())
+        {
+            var index = NamespaceSchema.ReadInt64Value(iterator.Key, "change index");
+            entries.Add(ChangeFeedCodec.Decode(index, iterator.Value));
+        }
+
+        return entries;
+    }
+
+    public void Trim(long throughIndex)
+    {
+        lock (_trimLock)
+        {
+            var first = FirstIndex;
+            var through = Math.Min(throughIndex, LastIndex);
+            if (through < first)
+            {
+                return;
+            }
+
+            using var batch = new WriteBatch();
+            batch.DeleteRange(store.Changes, NamespaceSchema.ChangeKey(first), NamespaceSchema.ChangeKey(through + 1));
+            batch.Put(store.Meta, NamespaceSchema.MetaKeys.TrimmedChangeIndex, NamespaceSchema.Int64Value(through));
+            store.Database.Write(batch, sync: true);
+        }
+    }
+}
