@@ -17,7 +17,7 @@ internal static class NativeLibraryResolver
 
     internal const string InstallHint = "apt-get install -y librocksdb7.8";
 
-    private static readonly Lazy<nint> s_library = new(() => LoadFirst(DefaultCandidates()));
+    private static readonly Lazy<nint> s_library = new(() => LoadFirst(DefaultCandidates(Environment.GetEnvironmentVariable(OverrideVariable))));
 
     /// <summary>Symbols Open checks up front so an ABI that is too old fails at startup, not mid-request.</summary>
     private static readonly string[] s_requiredSymbols =
@@ -38,10 +38,9 @@ internal static class NativeLibraryResolver
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
 
     /// <summary>The override (if set), then the Debian bookworm SONAME, then the -dev symlink.</summary>
-    internal static IReadOnlyList<string> DefaultCandidates()
+    internal static IReadOnlyList<string> DefaultCandidates(string? overridePath)
     {
         var candidates = new List<string>(3);
-        var overridePath = Environment.GetEnvironmentVariable(OverrideVariable);
         if (!string.IsNullOrWhiteSpace(overridePath))
         {
             candidates.Add(overridePath);
