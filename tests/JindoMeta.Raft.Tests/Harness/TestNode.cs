@@ -7,6 +7,7 @@ namespace JindoMeta.Raft.Tests.Harness;
 public sealed class TestNode
 {
     private readonly Func<MemoryRaftStorage, ulong, RaftNode> _factory;
+    private int _appliedAtSnapshot;
 
     public TestNode(ulong id, IReadOnlyList<ulong> voters, int seed, Action<RaftOptionsBuilder>? configure = null, Action<MemoryRaftStorage>? prepare = null)
     {
@@ -41,6 +42,13 @@ public sealed class TestNode
         }
 
         var ready = Raft.GetReady();
+        CompleteReady(ready);
+        return ready.Messages;
+    }
+
+    /// <summary>Persists, applies and advances a Ready obtained by the caller (messages are the caller's business).</summary>
+    public void CompleteReady(Ready ready)
+    {
         if (!ready.HardState.IsEmpty)
         {
             Storage.SetHardState(ready.HardState);
@@ -50,13 +58,20 @@ public sealed class TestNode
         {
             Storage.ApplySnapshot(snapshot);
             InstalledSnapshot = snapshot;
+            _appliedAtSnapshot = Applied.Count;
         }
 
         Storage.Append(ready.Entries);
         Applied.AddRange(ready.CommittedEntries);
         ReadStates.AddRange(ready.ReadStates);
         Raft.Advance(ready);
-        return ready.Messages;
+    }
+
+    /// <summary>The applied payloads as text (after any installed snapshot's text): the test state machine.</summary>
+    public string StateMachineText()
+    {
+        var applied = string.Concat(Applied.Skip(_appliedAtSnapshot).Where(e => e.Data.Length > 0).Select(e => System.Text.Encoding.UTF8.GetString(e.Data) + ";"));
+        return (InstalledSnapshot is null ? "" : System.Text.Encoding.UTF8.GetString(InstalledSnapshot.Data)) + applied;
     }
 
     /// <summary>Simulates a crash and restart: everything not in storage is lost.</summary>
