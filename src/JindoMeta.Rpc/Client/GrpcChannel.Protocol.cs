@@ -6,8 +6,11 @@ namespace JindoMeta.Rpc.Client;
 /// <summary>Reading statuses and metadata from HTTP responses, and turning transport failures into statuses.</summary>
 public sealed partial class GrpcChannel
 {
-    /// <summary>Checks the response headers; throws for an HTTP error or a trailers-only status, else returns the body.</summary>
-    internal static async ValueTask<Stream> OpenResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks the response headers; throws for an HTTP error or a trailers-only error status, else returns the body.
+    /// A trailers-only OK (a stream with no messages) returns null when <paramref name="streaming"/>, else throws.
+    /// </summary>
+    internal static async ValueTask<Stream?> OpenResponseAsync(HttpResponseMessage response, bool streaming, CancellationToken cancellationToken)
     {
         if (response.StatusCode != HttpStatusCode.OK)
         {
@@ -20,6 +23,11 @@ public sealed partial class GrpcChannel
         {
             // Trailers-only response: the status and trailers came in the only HEADERS frame.
             var status = ReadStatus(response.Headers);
+            if (status.IsOk && streaming)
+            {
+                return null;
+            }
+
             throw new RpcException(status.IsOk ? new Status(StatusCode.Internal, "The server ended the call with OK but sent no message.") : status, ToMetadata(response.Headers));
         }
 

@@ -107,7 +107,7 @@ public sealed partial class GrpcChannel : IDisposable
             }
 
             response = await _invoker.SendAsync(httpRequest, token).ConfigureAwait(false);
-            var stream = await OpenResponseAsync(response, token).ConfigureAwait(false);
+            var stream = (await OpenResponseAsync(response, streaming: false, token).ConfigureAwait(false))!;
             var reply = await ResponseReader.ReadMessageAsync(stream, method.ResponseParser, Options.MaxReceiveMessageSize, token).ConfigureAwait(false);
             if (reply is not null && await ResponseReader.ReadMessageAsync(stream, method.ResponseParser, Options.MaxReceiveMessageSize, token).ConfigureAwait(false) is not null)
             {

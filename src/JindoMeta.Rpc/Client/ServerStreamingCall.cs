@@ -64,7 +64,13 @@ public sealed class ServerStreamingCall<TResponse> : IAsyncDisposable, IDisposab
             if (_stream is null)
             {
                 _response = await _responseTask.ConfigureAwait(false);
-                _stream = await GrpcChannel.OpenResponseAsync(_response, _scope.Token).ConfigureAwait(false);
+                _stream = await GrpcChannel.OpenResponseAsync(_response, streaming: true, _scope.Token).ConfigureAwait(false);
+                if (_stream is null)
+                {
+                    _finished = true; // trailers-only OK: a stream without messages
+                    _trailers = GrpcChannel.ToMetadata(_response.Headers);
+                    return false;
+                }
             }
 
             _current = await ResponseReader.ReadMessageAsync(_stream, _parser, _channel.Options.MaxReceiveMessageSize, _scope.Token).ConfigureAwait(false);
