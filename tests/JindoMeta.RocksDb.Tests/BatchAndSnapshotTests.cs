@@ -48,7 +48,7 @@ public sealed class BatchAndSnapshotTests : IDisposable
         var torn = 0;
         var reads = 0;
 
-        var reader = Task.Run(() =>
+        var reader = Task.Factory.StartNew(() =>
         {
             Span<byte> a = stackalloc byte[8];
             Span<byte> b = stackalloc byte[8];
@@ -64,7 +64,7 @@ public sealed class BatchAndSnapshotTests : IDisposable
 
                 Interlocked.Increment(ref reads);
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         using var batch = new WriteBatch();
         var value = new byte[8];

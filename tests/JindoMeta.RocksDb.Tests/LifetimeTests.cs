@@ -87,6 +87,79 @@ public sealed class LifetimeTests : IDisposable
         Assert.Equal("v", S(reopened.Get(reopened.GetColumnFamily("cf"), U("k"))));
     }
 
+    [Fact]
+    public async Task Dispose_racing_with_busy_threads_only_ever_raises_object_disposed()
+    {
+        var db = RocksDatabase.Open(_dir.Path, TestOptions, ["cf"]);
+        var cf = db.GetColumnFamily("cf");
+        var started = new CountdownEvent(4);
+        var unexpected = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+
+        // Dedicated threads: pool threads arrive slowly on a 2-core machine while other tests run.
+        var workers = Enumerable.Range(0, 4).Select(worker => Task.Factory.StartNew(() =>
+        {
+            var key = new byte[] { (byte)worker, 0 };
+            started.Signal();
+            try
+            {
+                for (var i = 0; ; i++)
+                {
+                    key[1] = (byte)i;
+                    switch (worker)
+                    {
+                        case 0:
+                            db.Put(cf, key, key, sync: false);
+                            break;
+                        case 1:
+                            using (var pinned = db.GetPinned(cf, key))
+                            {
+                                _ = pinned.Found;
+                            }
+
+                            break;
+                        case 2:
+                            using (var iterator = db.NewIterator(cf))
+                            {
+                                for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
+                                {
+                                    _ = iterator.Key.Length;
+                                }
+                            }
+
+                            break;
+                        default:
+                            using (var snapshot = db.CreateSnapshot())
+                            using (var batch = new WriteBatch())
+                            {
+                                batch.Put(cf, key, key);
+                                db.Write(batch, sync: false);
+                                _ = db.Get(cf, key, snapshot);
+                            }
+
+                            break;
+                    }
+                }
+            }
+            catch (ObjectDisposedException)
+            {
+                // The only acceptable way for a call to fail once the database is disposed.
+            }
+            catch (Exception ex)
+            {
+                unexpected.Enqueue(ex);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+
+        started.Wait();
+        await Task.Delay(50);
+        db.Dispose();
+        await Task.WhenAll(workers);
+
+        Assert.Empty(unexpected);
+        using var reopened = RocksDatabase.Open(_dir.Path, TestOptions, []);
+        Assert.NotNull(reopened.Get(reopened.GetColumnFamily("cf"), [0, 0]));
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AbandonEverything(string path)
     {
