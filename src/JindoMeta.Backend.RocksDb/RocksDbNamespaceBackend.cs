@@ -87,6 +87,9 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
         });
     }
 
+    /// <summary>A RocksDB property of the store (e.g. "rocksdb.stats"), for operators' detail views.</summary>
+    public string? GetStorageProperty(string name) => _store.Database.GetProperty(name);
+
     /// <summary>Finishes the commands already queued, then closes the store.</summary>
     public ValueTask DisposeAsync()
     {
