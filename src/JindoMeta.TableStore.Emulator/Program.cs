@@ -1,10 +1,83 @@
+using System.Globalization;
+
 namespace JindoMeta.TableStore.Emulator;
 
+/// <summary>
+/// <c>tablestore-emulator [--port 8086] [--instance emulator] [--access-key-id ID] [--access-key-secret SECRET]
+/// [--data-dir DIR] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]</c>. The secret may also come
+/// from the environment variable TABLESTORE_EMULATOR_SECRET so it stays out of process listings.
+/// </summary>
 internal static class Program
 {
-    private static int Main()
+    private static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("the emulator is not built yet");
-        return 2;
+        EmulatorOptions options;
+        try
+        {
+            options = Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync("tablestore-emulator: " + e.Message).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: tablestore-emulator [--port N] [--instance NAME] [--access-key-id ID] [--access-key-secret S] [--data-dir DIR] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]").ConfigureAwait(false);
+            return 2;
+        }
+        await using var emulator = await TableStoreEmulator.StartAsync(options).ConfigureAwait(false);
+        Console.WriteLine($"tablestore-emulator listening on {emulator.Endpoint} ({options})");
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.Cancel();
+        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C or SIGTERM: fall through to the orderly shutdown of the await using.
+        }
+        return 0;
     }
+
+    private static EmulatorOptions Parse(string[] args)
+    {
+        var options = new EmulatorOptions { Port = 8086 };
+        var faults = FaultOptions.None;
+        if (Environment.GetEnvironmentVariable("TABLESTORE_EMULATOR_SECRET") is { Length: > 0 } secret)
+        {
+            options = options with { AccessKeySecret = secret };
+        }
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            switch (name)
+            {
+                case "--port": options = options with { Port = Integer(name, Value(), 0, 65535) }; break;
+                case "--instance": options = options with { InstanceName = Value() }; break;
+                case "--access-key-id": options = options with { AccessKeyId = Value() }; break;
+                case "--access-key-secret": options = options with { AccessKeySecret = Value() }; break;
+                case "--data-dir": options = options with { DataDirectory = Value() }; break;
+                case "--latency-ms": faults = faults with { Latency = TimeSpan.FromMilliseconds(Integer(name, Value(), 0, 600_000)) }; break;
+                case "--busy-rate": faults = faults with { ServerBusyRate = Rate(name, Value()) }; break;
+                case "--timeout-rate": faults = faults with { TimeoutRate = Rate(name, Value()) }; break;
+                case "--drop-rate": faults = faults with { DropConnectionRate = Rate(name, Value()) }; break;
+                default: throw new ArgumentException($"unknown option {name}");
+            }
+        }
+        return options with { Faults = faults };
+    }
+
+    private static int Integer(string name, string text, int min, int max) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max
+            ? value
+            : throw new ArgumentException($"{name} must be an integer in [{min}, {max}], got '{text}'");
+
+    private static double Rate(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1
+            ? value
+            : throw new ArgumentException($"{name} must be a fraction in [0, 1], got '{text}'");
 }

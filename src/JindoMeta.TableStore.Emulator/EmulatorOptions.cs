@@ -1,0 +1,66 @@
+using System.Text;
+
+namespace JindoMeta.TableStore.Emulator;
+
+/// <summary>How an emulator instance listens, whom it accepts, and where it keeps data.</summary>
+public sealed record EmulatorOptions
+{
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one (see <see cref="TableStoreEmulator.Endpoint"/>).</summary>
+    public int Port { get; init; }
+
+    public string InstanceName { get; init; } = "emulator";
+
+    public string AccessKeyId { get; init; } = "emulator-id";
+
+    public string AccessKeySecret { get; init; } = "emulator-secret";
+
+    /// <summary>Directory of the durable operation log; null keeps everything in memory.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Requests whose x-ots-date is further than this from the emulator clock fail with OTSAuthFailed.</summary>
+    public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Local transaction lifetime (the service's is 60 s).</summary>
+    public TimeSpan TransactionTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// When true, StartLocalTransaction needs a table created with enable_local_txn (as the service). Off by default
+    /// because the Node SDK's CreateTable cannot set that field.
+    /// </summary>
+    public bool RequireLocalTransactionFlag { get; init; }
+
+    public FaultOptions Faults { get; init; } = FaultOptions.None;
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Port = ").Append(Port)
+            .Append(", InstanceName = ").Append(InstanceName)
+            .Append(", AccessKeyId = ").Append(AccessKeyId)
+            .Append(", AccessKeySecret = ***")
+            .Append(", DataDirectory = ").Append(DataDirectory ?? "(memory)")
+            .Append(", Faults = ").Append(Faults);
+        return true;
+    }
+}
+
+/// <summary>Fault injection for tests: latency, busy/timeout answers at a rate, dropped connections.</summary>
+public sealed record FaultOptions
+{
+    public static FaultOptions None { get; } = new();
+
+    /// <summary>Added before each request is handled.</summary>
+    public TimeSpan Latency { get; init; }
+
+    /// <summary>Fraction of requests answered 503 OTSServerBusy before they run.</summary>
+    public double ServerBusyRate { get; init; }
+
+    /// <summary>Fraction of requests answered 503 OTSTimeout before they run.</summary>
+    public double TimeoutRate { get; init; }
+
+    /// <summary>Fraction of requests whose connection is aborted without a reply, before they run.</summary>
+    public double DropConnectionRate { get; init; }
+
+    public int Seed { get; init; } = 1;
+}

@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace JindoMeta.TableStore.Emulator.Storage;
+
+/// <summary>Kinds of records in the emulator's durable log.</summary>
+internal enum LogRecordKind : byte
+{
+    CreateTable = 1,
+    DeleteTable = 2,
+    /// <summary>Row images: each the whole row after a write (all versions), or a delete marker.</summary>
+    Rows = 3,
+}
+
+/// <summary>
+/// Append-only, fsync'd log of the emulator's state changes, replayed at start-up. Record layout:
+/// <c>u32 length | u32 crc32(payload) | payload = kind byte + body</c>. A torn or corrupt tail (crash mid-append) is
+/// cut off at replay; everything acknowledged before it was fsync'd and is kept.
+/// </summary>
+internal sealed class OperationLog : IDisposable
+{
+    private const string FileName = "tablestore-emulator.log";
+    private readonly FileStream _file;
+
+    private OperationLog(FileStream file)
+    {
+        _file = file;
+    }
+
+    /// <summary>Opens (creating if needed) the log and feeds every intact record to <paramref name="replay"/>.</summary>
+    public static OperationLog Open(string directory, Action<LogRecordKind, ReadOnlyMemory<byte>> replay)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, FileName);
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.None);
+        var content = new byte[file.Length];
+        file.ReadExactly(content);
+        var position = 0;
+        while (content.Length - position >= 9)
+        {
+            var length = BinaryPrimitives.ReadInt32LittleEndian(content.AsSpan(position));
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(content.AsSpan(position + 4));
+            if (length < 1 || length > content.Length - position - 8)
+            {
+                break;
+            }
+            var payload = content.AsMemory(position + 8, length);
+            if (Crc32.Compute(payload.Span) != crc)
+            {
+                break;
+            }
+            replay((LogRecordKind)payload.Span[0], payload[1..]);
+            position += 8 + length;
+        }
+        if (position != content.Length)
+        {
+            file.SetLength(position);
+        }
+        file.Position = position;
+        return new OperationLog(file);
+    }
+
+    public void Append(LogRecordKind kind, ReadOnlySpan<byte> body)
+    {
+        var record = new byte[9 + body.Length];
+        record[8] = (byte)kind;
+        body.CopyTo(record.AsSpan(9));
+        BinaryPrimitives.WriteInt32LittleEndian(record, body.Length + 1);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.Compute(record.AsSpan(8)));
+        _file.Write(record);
+        _file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Body of a Rows record: repeated <c>u16 table-name length | name | u32 row length | PlainBuffer row</c>.</summary>
+    public static byte[] EncodeRows(IReadOnlyList<(string Table, byte[] Row)> rows)
+    {
+        var size = rows.Sum(r => 6 + Encoding.UTF8.GetByteCount(r.Table) + r.Row.Length);
+        var buffer = new byte[size];
+        var position = 0;
+        foreach (var (table, row) in rows)
+        {
+            var nameLength = Encoding.UTF8.GetBytes(table, buffer.AsSpan(position + 2));
+            BinaryPrimitives.WriteUInt16LittleEndian(buffer.AsSpan(position), (ushort)nameLength);
+            position += 2 + nameLength;
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(position), row.Length);
+            row.CopyTo(buffer.AsSpan(position + 4));
+            position += 4 + row.Length;
+        }
+        return buffer;
+    }
+
+    public static IEnumerable<(string Table, ReadOnlyMemory<byte> Row)> DecodeRows(ReadOnlyMemory<byte> body)
+    {
+        var position = 0;
+        while (position < body.Length)
+        {
+            var nameLength = BinaryPrimitives.ReadUInt16LittleEndian(body.Span[position..]);
+            var table = Encoding.UTF8.GetString(body.Span.Slice(position + 2, nameLength));
+            position += 2 + nameLength;
+            var rowLength = BinaryPrimitives.ReadInt32LittleEndian(body.Span[position..]);
+            yield return (table, body.Slice(position + 4, rowLength));
+            position += 4 + rowLength;
+        }
+    }
+
+    public void Dispose() => _file.Dispose();
+}
+
+/// <summary>CRC-32 (IEEE 802.3, reflected 0xEDB88320) for log records.</summary>
+internal static class Crc32
+{
+    private static readonly uint[] Table = Enumerable.Range(0, 256).Select(i =>
+    {
+        var c = (uint)i;
+        for (var k = 0; k < 8; k++)
+        {
+            c = (c & 1) != 0 ? 0xEDB88320 ^ (c >> 1) : c >> 1;
+        }
+        return c;
+    }).ToArray();
+
+    public static uint Compute(ReadOnlySpan<byte> data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc = Table[(crc ^ b) & 0xFF] ^ (crc >> 8);
+        }
+        return ~crc;
+    }
+}
