@@ -79,7 +79,7 @@ public static class MessageFormatter
                 text.Append(ic, $" Snapshot:{message.SnapshotMetadata?.Term}/{message.Index} Bytes:{message.ChunkOffset}+{message.ChunkData.Length}/{message.SnapshotSize}");
                 break;
             case MessageType.SnapshotChunkResponse:
-                text.Append(ic, $" Snapshot:{message.Index} Next:{message.RejectHint}");
+                text.Append(ic, $" Snapshot:{message.Index} Next:{message.RejectHint}{(message.Reject ? " Rejected" : "")}");
                 break;
             default:
                 break;

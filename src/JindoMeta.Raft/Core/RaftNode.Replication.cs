@@ -65,18 +65,26 @@ public sealed partial class RaftNode
 
     /// <summary>Sends the next batch of entries to <paramref name="to"/> if flow control allows.</summary>
     /// <returns>True if a message was sent.</returns>
-    private bool SendAppend(ulong to, bool sendIfEmpty)
+    private bool SendAppend(ulong to, bool sendIfEmpty, bool probeWhenFull = false)
     {
         var progress = _tracker.Get(to)!;
+        var emptyProbe = false;
         if (progress.IsPaused)
         {
-            return false;
+            if (!probeWhenFull || progress.State != ProgressState.Replicate)
+            {
+                return false;
+            }
+
+            // The whole inflight window may have been lost (a follower restart, dropped messages). An empty append at
+            // Next - 1 either confirms the follower has it all or is rejected, which drops the leader back to probing.
+            emptyProbe = true;
         }
 
         var previousIndex = progress.Next - 1;
         var termStatus = _log.Term(previousIndex, out var previousTerm);
         _sendScratch.Clear();
-        var entriesStatus = _log.EntriesFrom(progress.Next, _options.MaxMessageBytes, _sendScratch);
+        var entriesStatus = emptyProbe ? StorageStatus.Ok : _log.EntriesFrom(progress.Next, _options.MaxMessageBytes, _sendScratch);
         if (termStatus == StorageStatus.Compacted || entriesStatus == StorageStatus.Compacted)
         {
             return StartSnapshot(to, progress);
@@ -104,7 +112,11 @@ public sealed partial class RaftNode
             Entries = entries,
             Commit = _log.Committed,
         });
-        progress.OnEntriesSent(entries.Length, entries.Length > 0 ? entries[^1].Index : previousIndex);
+        if (!emptyProbe)
+        {
+            progress.OnEntriesSent(entries.Length, entries.Length > 0 ? entries[^1].Index : previousIndex);
+        }
+
         return true;
     }
 
@@ -273,7 +285,7 @@ public sealed partial class RaftNode
         }
         else if (progress.Match < _log.LastIndex)
         {
-            SendAppend(message.From, sendIfEmpty: true);
+            SendAppend(message.From, sendIfEmpty: true, probeWhenFull: true);
         }
 
         if (message.Context != 0)
@@ -296,8 +308,13 @@ public sealed partial class RaftNode
             return;
         }
 
-        progress.SnapshotOffset = message.RejectHint;
-        SendSnapshotChunk(message.From, progress);
+        // A rejection moves the stream back (the follower lost its buffer or missed a chunk); an acknowledgement only
+        // moves it forward, so duplicated acknowledgements do not duplicate chunks.
+        if (message.Reject || message.RejectHint > progress.SnapshotOffset)
+        {
+            progress.SnapshotOffset = message.RejectHint;
+            SendSnapshotChunk(message.From, progress);
+        }
     }
 
     private void HandleSnapshotChunk(Message message)
@@ -309,7 +326,7 @@ public sealed partial class RaftNode
             if (message.ChunkOffset != 0)
             {
                 // We lost the earlier chunks (restart) or they belong to another snapshot: ask for the start.
-                Send(new Message { Type = MessageType.SnapshotChunkResponse, From = Id, To = message.From, Term = Term, Index = metadata.Index, RejectHint = 0 });
+                Send(new Message { Type = MessageType.SnapshotChunkResponse, From = Id, To = message.From, Term = Term, Index = metadata.Index, Reject = true, RejectHint = 0 });
                 return;
             }
 
@@ -326,12 +343,18 @@ public sealed partial class RaftNode
 
         if (message.ChunkOffset != incoming.Received)
         {
-            if (message.ChunkOffset > incoming.Received)
+            // A gap (a lost chunk) is rejected; a chunk we already hold (duplicate or retransmission after a lost
+            // acknowledgement) is answered with a plain acknowledgement of what we have.
+            Send(new Message
             {
-                Send(new Message { Type = MessageType.SnapshotChunkResponse, From = Id, To = message.From, Term = Term, Index = metadata.Index, RejectHint = incoming.Received });
-            }
-
-            // A chunk we already have (duplicate or retransmission): ignoring it keeps duplicates from multiplying.
+                Type = MessageType.SnapshotChunkResponse,
+                From = Id,
+                To = message.From,
+                Term = Term,
+                Index = metadata.Index,
+                Reject = message.ChunkOffset > incoming.Received,
+                RejectHint = incoming.Received,
+            });
             return;
         }
 
