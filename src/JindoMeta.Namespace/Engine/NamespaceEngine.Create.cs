@@ -210,7 +210,9 @@ public sealed partial class NamespaceEngine
             ModificationTime = timestampMs,
             AccessTime = 0,
         };
-        return CreateMissingEntries(state, resolved, caller, createParent, (ushort)(maskedPermission | OwnerWriteExecute), directory, timestampMs);
+        // HDFS (FSDirMkdirOp.addImplicitUwx) gives implicit parents the rwx bits plus u+wx, without the sticky bit.
+        var parentPermission = (ushort)((maskedPermission & ~FsPermission.StickyBit) | OwnerWriteExecute);
+        return CreateMissingEntries(state, resolved, caller, createParent, parentPermission, directory, timestampMs);
     }
 
     /// <summary>
