@@ -72,7 +72,9 @@ public sealed partial class NamespaceEngine
 
         if (resolved.IsRoot || resolved.Last is { IsDirectory: true })
         {
-            return new NamespaceError(ErrorCode.FileAlreadyExists, $"{command.Path}: already exists as a directory");
+            // Traverse first (as HDFS resolvePath does): a caller who may not look into the parent learns nothing.
+            return CheckTraverse(resolved, command.Caller) ??
+                new NamespaceError(ErrorCode.FileAlreadyExists, $"{command.Path}: already exists as a directory");
         }
 
         var masked = (ushort)(command.Permission & ~command.Umask & FsPermission.Mask);
