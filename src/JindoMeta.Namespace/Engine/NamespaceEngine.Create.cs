@@ -9,7 +9,6 @@ namespace JindoMeta.Namespace.Engine;
 public sealed partial class NamespaceEngine
 {
     private const ushort OwnerWriteExecute = 0xC0; // octal 300: HDFS adds u+wx to parents it creates implicitly
-    private const ushort DirectoryDefault = 0x1FF; // octal 777, masked by the umask
 
     private Result<FileStatus?> Mkdirs(OverlayState state, MkdirsCommand command, long timestampMs)
     {
@@ -96,7 +95,10 @@ public sealed partial class NamespaceEngine
             }
         }
 
-        var parentMask = (ushort)((DirectoryDefault & ~command.Umask) | OwnerWriteExecute);
+        // HDFS (FSDirMkdirOp.createAncestorDirectories) gives parents made by create the nearest existing
+        // ancestor's rwx bits plus u+wx; the umask and the file's own mode do not apply to them.
+        var ancestor = resolved.Inodes[Math.Min(resolved.LastExistingIndex, resolved.Depth - 1)]!;
+        var parentMask = (ushort)((ancestor.Permission & ~FsPermission.StickyBit) | OwnerWriteExecute);
         var file = new InodeRecord
         {
             Id = 0, // assigned below, after the parents
