@@ -14,8 +14,11 @@ public sealed record EmulatorOptions
 
     public string AccessKeySecret { get; init; } = "emulator-secret";
 
-    /// <summary>Directory of the durable operation log; null keeps everything in memory.</summary>
+    /// <summary>Where data is kept across restarts; null keeps everything in memory.</summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>How <see cref="DataDirectory"/> is written: RocksDB (default) or an fsync'd append-only log.</summary>
+    public EmulatorStorage Storage { get; init; } = EmulatorStorage.RocksDb;
 
     /// <summary>Requests whose x-ots-date is further than this from the emulator clock fail with OTSAuthFailed.</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(15);
@@ -40,9 +43,17 @@ public sealed record EmulatorOptions
             .Append(", AccessKeyId = ").Append(AccessKeyId)
             .Append(", AccessKeySecret = ***")
             .Append(", DataDirectory = ").Append(DataDirectory ?? "(memory)")
+            .Append(", Storage = ").Append(Storage)
             .Append(", Faults = ").Append(Faults);
         return true;
     }
+}
+
+/// <summary>Durable store kinds of the emulator.</summary>
+public enum EmulatorStorage
+{
+    RocksDb,
+    Log,
 }
 
 /// <summary>Fault injection for tests: latency, busy/timeout answers at a rate, dropped connections.</summary>

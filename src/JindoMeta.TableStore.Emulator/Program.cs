@@ -4,7 +4,7 @@ namespace JindoMeta.TableStore.Emulator;
 
 /// <summary>
 /// <c>tablestore-emulator [--port 8086] [--instance emulator] [--access-key-id ID] [--access-key-secret SECRET]
-/// [--data-dir DIR] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]</c>. The secret may also come
+/// [--data-dir DIR] [--storage rocksdb|log] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]</c>. The secret may also come
 /// from the environment variable TABLESTORE_EMULATOR_SECRET so it stays out of process listings.
 /// </summary>
 internal static class Program
@@ -19,7 +19,7 @@ internal static class Program
         catch (ArgumentException e)
         {
             await Console.Error.WriteLineAsync("tablestore-emulator: " + e.Message).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync("usage: tablestore-emulator [--port N] [--instance NAME] [--access-key-id ID] [--access-key-secret S] [--data-dir DIR] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("usage: tablestore-emulator [--port N] [--instance NAME] [--access-key-id ID] [--access-key-secret S] [--data-dir DIR] [--storage rocksdb|log] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]").ConfigureAwait(false);
             return 2;
         }
         await using var emulator = await TableStoreEmulator.StartAsync(options).ConfigureAwait(false);
@@ -61,6 +61,17 @@ internal static class Program
                 case "--access-key-id": options = options with { AccessKeyId = Value() }; break;
                 case "--access-key-secret": options = options with { AccessKeySecret = Value() }; break;
                 case "--data-dir": options = options with { DataDirectory = Value() }; break;
+                case "--storage":
+                    options = options with
+                    {
+                        Storage = Value() switch
+                        {
+                            "rocksdb" => EmulatorStorage.RocksDb,
+                            "log" => EmulatorStorage.Log,
+                            var other => throw new ArgumentException($"--storage must be rocksdb or log, got '{other}'"),
+                        },
+                    };
+                    break;
                 case "--latency-ms": faults = faults with { Latency = TimeSpan.FromMilliseconds(Integer(name, Value(), 0, 600_000)) }; break;
                 case "--busy-rate": faults = faults with { ServerBusyRate = Rate(name, Value()) }; break;
                 case "--timeout-rate": faults = faults with { TimeoutRate = Rate(name, Value()) }; break;

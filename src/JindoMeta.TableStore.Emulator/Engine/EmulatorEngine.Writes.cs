@@ -11,7 +11,7 @@ internal sealed partial class EmulatorEngine
     private const int MaxAttributeValueBytes = 2 * 1024 * 1024;
     private const int MaxRowBytes = 4 * 1024 * 1024;
 
-    private readonly List<(string Table, byte[] Row)> _pendingLog = [];
+    private readonly List<RowImage> _pendingLog = [];
 
     private PutRowResponse PutRow(PutRowRequest request)
     {
@@ -303,20 +303,20 @@ internal sealed partial class EmulatorEngine
         {
             table.Store(row);
         }
-        if (_log is not null)
+        if (_store is not null)
         {
-            _pendingLog.Add((table.Schema.Name, row is null ? PlainBufferWriter.EncodeDelete(key) : PlainBufferWriter.EncodeRow(key, row.ToColumns())));
+            _pendingLog.Add(new RowImage(table.Schema.Name, key, row is null ? null : PlainBufferWriter.EncodeRow(key, row.ToColumns())));
         }
     }
 
-    /// <summary>One fsync'd record per request, before the reply: acknowledged means on disk.</summary>
+    /// <summary>One synced write per request, before the reply: acknowledged means on disk.</summary>
     private void FlushLog()
     {
-        if (_log is null || _pendingLog.Count == 0)
+        if (_store is null || _pendingLog.Count == 0)
         {
             return;
         }
-        _log.Append(LogRecordKind.Rows, OperationLog.EncodeRows(_pendingLog));
+        _store.WriteRows(_pendingLog);
         _pendingLog.Clear();
     }
 }

@@ -9,7 +9,7 @@ namespace JindoMeta.TableStore.Emulator.Engine;
 /// The service's semantics over in-memory tables, made durable by an optional <see cref="OperationLog"/>. One lock
 /// serializes requests: the emulator favours exactness over parallelism. Operations live in the partials.
 /// </summary>
-internal sealed partial class EmulatorEngine : IDisposable
+internal sealed partial class EmulatorEngine : IDisposable, IEmulatorStoreReplay
 {
     private const int MaxTables = 64;
 
@@ -17,7 +17,7 @@ internal sealed partial class EmulatorEngine : IDisposable
     private readonly Dictionary<string, EmulatedTable> _tables = new(StringComparer.Ordinal);
     private readonly EmulatorOptions _options;
     private readonly TimeProvider _time;
-    private readonly OperationLog? _log;
+    private readonly IEmulatorStore? _store;
 
     public EmulatorEngine(EmulatorOptions options)
     {
@@ -25,11 +25,12 @@ internal sealed partial class EmulatorEngine : IDisposable
         _time = options.TimeProvider;
         if (options.DataDirectory is { } directory)
         {
-            _log = OperationLog.Open(directory, Replay);
+            _store = options.Storage == EmulatorStorage.Log ? new OperationLog(directory) : new RocksEmulatorStore(directory);
+            _store.Load(this);
         }
     }
 
-    public void Dispose() => _log?.Dispose();
+    public void Dispose() => _store?.Dispose();
 
     /// <summary>Runs one operation on a request body and returns the reply body; failures throw <see cref="OtsError"/>.</summary>
     public byte[] Execute(string operation, ReadOnlySpan<byte> body)
@@ -116,7 +117,7 @@ internal sealed partial class EmulatorEngine : IDisposable
             throw new OtsError(TableStoreErrorCodes.QuotaExhausted, $"Number of tables exceeded the quota: {MaxTables}.");
         }
         var creationTime = _time.GetUtcNow().ToUnixTimeSeconds();
-        _log?.Append(LogRecordKind.CreateTable, EncodeCreate(request, schema, creationTime));
+        _store?.CreateTable(schema.Name, EncodeCreate(request, schema, creationTime));
         _tables.Add(schema.Name, new EmulatedTable(schema, creationTime));
         return new CreateTableResponse();
     }
@@ -153,7 +154,7 @@ internal sealed partial class EmulatorEngine : IDisposable
     private DeleteTableResponse DeleteTable(DeleteTableRequest request)
     {
         Table(request.TableName);
-        _log?.Append(LogRecordKind.DeleteTable, System.Text.Encoding.UTF8.GetBytes(request.TableName));
+        _store?.DeleteTable(request.TableName);
         _tables.Remove(request.TableName);
         AbortTransactionsOf(request.TableName);
         return new DeleteTableResponse();
@@ -221,47 +222,38 @@ internal sealed partial class EmulatorEngine : IDisposable
         return record;
     }
 
-    private void Replay(LogRecordKind kind, ReadOnlyMemory<byte> body)
+    void IEmulatorStoreReplay.TableCreated(ReadOnlySpan<byte> createRecord)
     {
-        switch (kind)
+        var creationTime = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(createRecord);
+        var request = CreateTableRequest.Parser.ParseFrom(createRecord[8..]);
+        var schema = ProtocolMapper.FromTableMeta(request.TableMeta, request.TableOptions) with
         {
-            case LogRecordKind.CreateTable:
-                var creationTime = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(body.Span);
-                var request = CreateTableRequest.Parser.ParseFrom(body.Span[8..]);
-                var schema = ProtocolMapper.FromTableMeta(request.TableMeta, request.TableOptions) with
-                {
-                    EnableLocalTransaction = request.EnableLocalTxn,
-                    ReservedReadCapacity = request.ReservedThroughput.CapacityUnit.Read,
-                    ReservedWriteCapacity = request.ReservedThroughput.CapacityUnit.Write,
-                };
-                _tables[schema.Name] = new EmulatedTable(schema, creationTime);
-                break;
-            case LogRecordKind.DeleteTable:
-                _tables.Remove(System.Text.Encoding.UTF8.GetString(body.Span));
-                break;
-            case LogRecordKind.Rows:
-                foreach (var (tableName, rowBytes) in OperationLog.DecodeRows(body))
-                {
-                    if (!_tables.TryGetValue(tableName, out var table))
-                    {
-                        continue;
-                    }
-                    var row = PlainBufferReader.ReadSingleRow(rowBytes.Span);
-                    if (row.DeleteMarker)
-                    {
-                        table.Remove(row.Key);
-                        continue;
-                    }
-                    var stored = new StoredRow(row.Key);
-                    foreach (var cell in row.Cells)
-                    {
-                        stored.PutVersion(cell.Name, new CellVersion(cell.Timestamp ?? 0, cell.Value ?? ColumnValue.Null), int.MaxValue);
-                    }
-                    table.Store(stored);
-                }
-                break;
-            default:
-                throw new InvalidDataException($"unknown emulator log record kind {(byte)kind}");
+            EnableLocalTransaction = request.EnableLocalTxn,
+            ReservedReadCapacity = request.ReservedThroughput.CapacityUnit.Read,
+            ReservedWriteCapacity = request.ReservedThroughput.CapacityUnit.Write,
+        };
+        _tables[schema.Name] = new EmulatedTable(schema, creationTime);
+    }
+
+    void IEmulatorStoreReplay.TableDeleted(string table) => _tables.Remove(table);
+
+    void IEmulatorStoreReplay.RowWritten(string table, ReadOnlySpan<byte> image)
+    {
+        if (!_tables.TryGetValue(table, out var emulated))
+        {
+            return;
         }
+        var row = PlainBufferReader.ReadSingleRow(image);
+        if (row.DeleteMarker)
+        {
+            emulated.Remove(row.Key);
+            return;
+        }
+        var stored = new StoredRow(row.Key);
+        foreach (var cell in row.Cells)
+        {
+            stored.PutVersion(cell.Name, new CellVersion(cell.Timestamp ?? 0, cell.Value ?? ColumnValue.Null), int.MaxValue);
+        }
+        emulated.Store(stored);
     }
 }

@@ -17,22 +17,29 @@ internal enum LogRecordKind : byte
 /// <c>u32 length | u32 crc32(payload) | payload = kind byte + body</c>. A torn or corrupt tail (crash mid-append) is
 /// cut off at replay; everything acknowledged before it was fsync'd and is kept.
 /// </summary>
-internal sealed class OperationLog : IDisposable
+internal sealed class OperationLog : IEmulatorStore
 {
-    private const string FileName = "tablestore-emulator.log";
+    public const string FileName = "tablestore-emulator.log";
     private readonly FileStream _file;
 
-    private OperationLog(FileStream file)
-    {
-        _file = file;
-    }
-
-    /// <summary>Opens (creating if needed) the log and feeds every intact record to <paramref name="replay"/>.</summary>
-    public static OperationLog Open(string directory, Action<LogRecordKind, ReadOnlyMemory<byte>> replay)
+    public OperationLog(string directory)
     {
         Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, FileName);
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.None);
+        _file = new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.None);
+    }
+
+    public void CreateTable(string table, byte[] createRecord) => Append(LogRecordKind.CreateTable, createRecord);
+
+    public void DeleteTable(string table) => Append(LogRecordKind.DeleteTable, Encoding.UTF8.GetBytes(table));
+
+    public void WriteRows(IReadOnlyList<RowImage> rows) =>
+        Append(LogRecordKind.Rows, EncodeRows(rows.Select(r => (r.Table, r.Image ?? PlainBuffer.PlainBufferWriter.EncodeDelete(r.Key))).ToArray()));
+
+    /// <summary>Feeds every intact record to <paramref name="replay"/> and cuts off a torn tail.</summary>
+    public void Load(IEmulatorStoreReplay replay)
+    {
+        var file = _file;
+        file.Position = 0;
         var content = new byte[file.Length];
         file.ReadExactly(content);
         var position = 0;
@@ -49,7 +56,7 @@ internal sealed class OperationLog : IDisposable
             {
                 break;
             }
-            replay((LogRecordKind)payload.Span[0], payload[1..]);
+            Replay(replay, (LogRecordKind)payload.Span[0], payload[1..]);
             position += 8 + length;
         }
         if (position != content.Length)
@@ -57,10 +64,30 @@ internal sealed class OperationLog : IDisposable
             file.SetLength(position);
         }
         file.Position = position;
-        return new OperationLog(file);
     }
 
-    public void Append(LogRecordKind kind, ReadOnlySpan<byte> body)
+    private static void Replay(IEmulatorStoreReplay replay, LogRecordKind kind, ReadOnlyMemory<byte> body)
+    {
+        switch (kind)
+        {
+            case LogRecordKind.CreateTable:
+                replay.TableCreated(body.Span);
+                break;
+            case LogRecordKind.DeleteTable:
+                replay.TableDeleted(Encoding.UTF8.GetString(body.Span));
+                break;
+            case LogRecordKind.Rows:
+                foreach (var (table, row) in DecodeRows(body))
+                {
+                    replay.RowWritten(table, row.Span);
+                }
+                break;
+            default:
+                throw new InvalidDataException($"unknown emulator log record kind {(byte)kind}");
+        }
+    }
+
+    private void Append(LogRecordKind kind, ReadOnlySpan<byte> body)
     {
         var record = new byte[9 + body.Length];
         record[8] = (byte)kind;
@@ -72,7 +99,7 @@ internal sealed class OperationLog : IDisposable
     }
 
     /// <summary>Body of a Rows record: repeated <c>u16 table-name length | name | u32 row length | PlainBuffer row</c>.</summary>
-    public static byte[] EncodeRows(IReadOnlyList<(string Table, byte[] Row)> rows)
+    private static byte[] EncodeRows(IReadOnlyList<(string Table, byte[] Row)> rows)
     {
         var size = rows.Sum(r => 6 + Encoding.UTF8.GetByteCount(r.Table) + r.Row.Length);
         var buffer = new byte[size];
@@ -89,7 +116,7 @@ internal sealed class OperationLog : IDisposable
         return buffer;
     }
 
-    public static IEnumerable<(string Table, ReadOnlyMemory<byte> Row)> DecodeRows(ReadOnlyMemory<byte> body)
+    private static IEnumerable<(string Table, ReadOnlyMemory<byte> Row)> DecodeRows(ReadOnlyMemory<byte> body)
     {
         var position = 0;
         while (position < body.Length)
