@@ -62,6 +62,24 @@ public sealed class RaftOptions
     /// <summary>The source of randomized election timeouts; seed it for reproducible runs.</summary>
     public Random Random { get; init; } = Random.Shared;
 
+    internal RaftOptions WithApplied(ulong applied) => new()
+    {
+        Id = Id,
+        Voters = Voters,
+        Storage = Storage,
+        Applied = applied,
+        ElectionTicks = ElectionTicks,
+        HeartbeatTicks = HeartbeatTicks,
+        MaxMessageBytes = MaxMessageBytes,
+        MaxInflightMessages = MaxInflightMessages,
+        MaxCommittedBytesPerReady = MaxCommittedBytesPerReady,
+        MaxSnapshotChunkBytes = MaxSnapshotChunkBytes,
+        PreVote = PreVote,
+        CheckQuorum = CheckQuorum,
+        ReadOnlyMode = ReadOnlyMode,
+        Random = Random,
+    };
+
     internal void Validate()
     {
         if (Id == 0)

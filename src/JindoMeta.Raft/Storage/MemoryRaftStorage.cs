@@ -3,7 +3,7 @@ namespace JindoMeta.Raft;
 /// <summary>An <see cref="IRaftStorage"/> kept in memory, used by tests, the simulation and benchmarks. It also
 /// models "durable" storage in the simulation: what is here survives a simulated crash.</summary>
 /// <remarks>Thread-safe: a lock guards every member, so a reader thread may inspect it while the driver writes.</remarks>
-public sealed class MemoryRaftStorage : IRaftStorage
+public sealed class MemoryRaftStorage : IRaftLogStore
 {
     private readonly Lock _lock = new();
 
@@ -129,6 +129,24 @@ public sealed class MemoryRaftStorage : IRaftStorage
         {
             snapshot = _snapshot;
             return StorageStatus.Ok;
+        }
+    }
+
+    public void Persist(HardState hardState, IReadOnlyList<Entry> entries, Snapshot? snapshot, bool sync)
+    {
+        lock (_lock)
+        {
+            if (!hardState.IsEmpty)
+            {
+                SetHardState(hardState);
+            }
+
+            if (snapshot is not null)
+            {
+                ApplySnapshot(snapshot);
+            }
+
+            Append(entries);
         }
     }
 
