@@ -27,8 +27,16 @@ internal sealed class GroupCommitWriter : IDisposable
     private readonly RocksDbBackendOptions _options;
     private readonly Channel<PendingCommand> _queue;
     private readonly Thread _thread;
+    private readonly DirectoryCache _cache;
+
+    // The writer sleeps on this when idle. Spin count 0: spinning would steal a core from the callers on a
+    // 2-core machine (a profile showed a quarter of the writer's time in Task.SpinWait).
+    private readonly ManualResetEventSlim _wake = new(false, spinCount: 0);
+    private volatile bool _idle;
     private long _lastChangeIndex;
     private long _lastTimestamp;
+    private long _groups;
+    private long _commands;
     private volatile NamespaceError? _failure;
 
     public GroupCommitWriter(NamespaceStore store, NamespaceEngine engine, TimeProvider clock, RocksDbBackendOptions options)
@@ -43,6 +51,7 @@ internal sealed class GroupCommitWriter : IDisposable
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        _cache = new DirectoryCache(new RocksDbNamespaceState(store), capacity: 65_536);
         _thread = new Thread(Run) { IsBackground = true, Name = $"jindometa-writer {store.Path}" };
         _thread.Start();
     }
@@ -51,6 +60,9 @@ internal sealed class GroupCommitWriter : IDisposable
     public long LastChangeIndex => Volatile.Read(ref _lastChangeIndex);
 
     public NamespaceError? Failure => _failure;
+
+    /// <summary>Groups committed and commands they held since start: their ratio is the group-commit factor.</summary>
+    public (long Groups, long Commands) GroupStatistics => (Volatile.Read(ref _groups), Volatile.Read(ref _commands));
 
     public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken)
     {
@@ -69,6 +81,11 @@ internal sealed class GroupCommitWriter : IDisposable
             return new NamespaceError(ErrorCode.Unavailable, "The namespace is shutting down.");
         }
 
+        if (_idle)
+        {
+            _wake.Set();
+        }
+
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -76,14 +93,16 @@ internal sealed class GroupCommitWriter : IDisposable
     public void Dispose()
     {
         _queue.Writer.TryComplete();
+        _wake.Set();
         _thread.Join();
+        _wake.Dispose();
     }
 
     private void Run()
     {
         var reader = _queue.Reader;
         var group = new List<PendingCommand>(_options.MaxCommandsPerBatch);
-        var overlay = new OverlayState(new RocksDbNamespaceState(_store));
+        var overlay = new OverlayState(_cache);
         using var batch = new WriteBatch();
         while (WaitForWork(reader))
         {
@@ -107,8 +126,33 @@ internal sealed class GroupCommitWriter : IDisposable
         }
     }
 
-    private static bool WaitForWork(ChannelReader<PendingCommand> reader) =>
-        reader.TryPeek(out _) || reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult();
+    /// <summary>Blocks until a command is queued; false once the queue is closed and drained.</summary>
+    private bool WaitForWork(ChannelReader<PendingCommand> reader)
+    {
+        while (true)
+        {
+            if (reader.TryPeek(out _))
+            {
+                return true;
+            }
+
+            if (reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+
+            // Announce sleep, then look again: a submitter that missed the flag has already queued its command.
+            _idle = true;
+            Interlocked.MemoryBarrier();
+            if (!reader.TryPeek(out _) && !reader.Completion.IsCompleted)
+            {
+                _wake.Wait();
+            }
+
+            _idle = false;
+            _wake.Reset();
+        }
+    }
 
     private void CommitGroup(List<PendingCommand> group, OverlayState overlay, WriteBatch batch)
     {
@@ -147,11 +191,16 @@ internal sealed class GroupCommitWriter : IDisposable
                     $"Writing to the namespace store failed ({e.Message}); no further writes are accepted until a restart. " +
                     "The outcome of the operations in flight is unknown.");
                 group.ForEach(p => p.Completion.TrySetResult(_failure));
+                _cache.Clear();
                 return;
             }
 
             Volatile.Write(ref _lastChangeIndex, changeIndex);
+            _cache.Committed(overlay.Effects);
         }
+
+        Interlocked.Increment(ref _groups);
+        Interlocked.Add(ref _commands, group.Count);
 
         group.ForEach(p => p.Completion.TrySetResult(p.Result));
     }

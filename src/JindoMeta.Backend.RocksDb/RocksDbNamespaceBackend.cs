@@ -81,10 +81,17 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
         return new BackendStatus(TypeName, "LEADER", state, _writer.LastChangeIndex, new Dictionary<string, string>
         {
             ["dataDirectory"] = _options.DataDirectory,
+            ["commandsPerSyncedWrite"] = CommandsPerGroup().ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
             ["syncWrites"] = _options.SyncWrites ? "true" : "false",
             ["changeFeedFirstIndex"] = ChangeFeed.FirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["estimatedEntries"] = (_store.Database.GetPropertyInt("rocksdb.estimate-num-keys", _store.Dentries) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+    }
+
+    private double CommandsPerGroup()
+    {
+        var (groups, commands) = _writer.GroupStatistics;
+        return groups == 0 ? 0 : (double)commands / groups;
     }
 
     /// <summary>A RocksDB property of the store (e.g. "rocksdb.stats"), for operators' detail views.</summary>

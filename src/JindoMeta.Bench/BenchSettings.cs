@@ -1,0 +1,58 @@
+using System.Globalization;
+
+namespace JindoMeta.Bench;
+
+/// <summary>Command-line settings shared by every suite; <see cref="Only"/> runs just the scenarios whose name contains it.</summary>
+public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnlyList<int> Callers, string WorkDirectory, string? Only = null)
+{
+    public static BenchSettings Parse(IReadOnlyList<string> args)
+    {
+        var warmUp = TimeSpan.FromSeconds(1);
+        var duration = TimeSpan.FromSeconds(3);
+        IReadOnlyList<int> callers = [1, 16, 64];
+        var work = Path.Combine(Path.GetTempPath(), "jindometa-bench");
+        string? only = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--seconds":
+                    duration = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+                    break;
+                case "--warmup":
+                    warmUp = TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+                    break;
+                case "--callers":
+                    callers = value.Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+                    break;
+                case "--only":
+                    only = value;
+                    break;
+                case "--dir":
+                    work = value;
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option {args[i]} (known: --seconds --warmup --callers --dir --only)");
+            }
+
+            i++;
+        }
+
+        return new BenchSettings(warmUp, duration, callers, work, only);
+    }
+}
+
+/// <summary>A scratch directory under the benchmark's work directory (same disk for every row), removed after.</summary>
+public sealed class WorkDirectory : IDisposable
+{
+    public WorkDirectory(string root)
+    {
+        Path = System.IO.Path.Combine(root, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
