@@ -9,6 +9,7 @@ internal sealed partial class KvSimulation
     private readonly ulong[] _durableCommit = new ulong[16];
     private readonly List<Entry> _logScratch = [];
     private readonly List<Entry> _otherLogScratch = [];
+    private int _transfers;
 
     /// <summary>One simulated tick: deliver due messages, tick clocks, run clients, inject faults, process Readys,
     /// check invariants. Returns a violation, or null.</summary>
@@ -120,6 +121,15 @@ internal sealed partial class KvSimulation
             {
                 RestartNode(i);
             }
+        }
+
+        if (_random.NextDouble() < 0.004 && _nodes.FirstOrDefault(n => n.IsUp && n.Raft.Role == RaftRole.Leader) is { } leader)
+        {
+            // A planned handover (TimeoutNow) in the middle of the chaos.
+            var target = (ulong)_random.Next(_nodes.Length) + 1;
+            leader.Raft.TransferLeadership(target);
+            _transfers++;
+            Trace($"transfer {leader.Id} -> {target}");
         }
 
         var down = _nodes.Count(n => !n.IsUp);

@@ -57,6 +57,7 @@ internal sealed partial class KvSimulation
         var chunk = 16 << _random.Next(4);
         var maxBytes = (ulong)(64 << _random.Next(4));
         var inflight = 1 + _random.Next(8);
+        var readMode = checkQuorum && _random.Next(3) == 0 ? ReadOnlyMode.LeaseBased : ReadOnlyMode.Safe;
         _nodes = new SimulatedNode[options.Nodes];
         for (var i = 0; i < options.Nodes; i++)
         {
@@ -75,6 +76,7 @@ internal sealed partial class KvSimulation
                 MaxMessageBytes = maxBytes,
                 MaxInflightMessages = inflight,
                 MaxSnapshotChunkBytes = chunk,
+                ReadOnlyMode = readMode,
                 Random = nodeRandom,
             }), voters);
         }
@@ -87,7 +89,7 @@ internal sealed partial class KvSimulation
         _duplicateRate = _random.NextDouble() * 0.1;
         _maxDelay = _random.Next(5);
         _snapshotInterval = 5 + _random.Next(30);
-        Trace($"config prevote={preVote} checkquorum={checkQuorum} chunk={chunk} maxbytes={maxBytes} inflight={inflight} drop={_dropRate:F2} dup={_duplicateRate:F2} delay={_maxDelay} snapshot-every={_snapshotInterval}");
+        Trace($"config prevote={preVote} checkquorum={checkQuorum} reads={readMode} chunk={chunk} maxbytes={maxBytes} inflight={inflight} drop={_dropRate:F2} dup={_duplicateRate:F2} delay={_maxDelay} snapshot-every={_snapshotInterval}");
     }
 
     public SimulationResult Run()
@@ -224,7 +226,9 @@ internal sealed partial class KvSimulation
         }
 
         var leader = leaders[0];
-        return _nodes.All(n => n.Raft.Leader == leader.Id && n.Raft.Term == leader.Raft.Term && n.AppliedIndex == leader.Raft.Committed);
+
+        // A pending transfer refuses proposals until it completes or times out.
+        return leader.Raft.LeadTransferee == RaftNode.None && _nodes.All(n => n.Raft.Leader == leader.Id && n.Raft.Term == leader.Raft.Term && n.AppliedIndex == leader.Raft.Committed);
     }
 
     private string DescribeNodes() => string.Join("; ", _nodes.Select(n =>
