@@ -14,31 +14,44 @@ public static class TreeDump
 {
     public static CallerIdentity Superuser { get; } = new("root", ["supergroup"]);
 
-    public static Task<string> DumpAsync(INamespaceBackend backend, int pageSize = 3) =>
+    /// <param name="from">The directory to start at; a missing one dumps as a single "(missing)" line.</param>
+    public static Task<string> DumpAsync(INamespaceBackend backend, string from = "/", int pageSize = 3) =>
         WalkAsync(
+            from,
             path => backend.GetFileInfoAsync(path, Superuser),
             (path, after, limit) => backend.ListStatusAsync(path, after, limit, Superuser),
             path => backend.GetContentSummaryAsync(path, Superuser),
             pageSize);
 
-    public static string Dump(ReferenceNamespace model, int pageSize = 3) =>
+    public static string Dump(ReferenceNamespace model, string from = "/", int pageSize = 3) =>
         WalkAsync(
+            from,
             path => ValueTask.FromResult(model.GetFileInfo(path, Superuser)),
             (path, after, limit) => ValueTask.FromResult(model.ListStatus(path, after, limit, Superuser)),
             path => ValueTask.FromResult(model.GetContentSummary(path, Superuser)),
             pageSize).GetAwaiter().GetResult();
 
     private static async Task<string> WalkAsync(
+        string from,
         Func<string, ValueTask<Result<FileStatus>>> stat,
         Func<string, string?, int, ValueTask<Result<DirectoryListing>>> list,
         Func<string, ValueTask<Result<ContentSummary>>> summarize,
         int pageSize)
     {
         var text = new StringBuilder();
-        var root = Expect(await stat("/"), "stat /");
-        text.Append(ModelText.Status(root)).Append('\n');
-        await WalkDirectoryAsync("/", list, pageSize, text);
-        text.Append("summary / ").Append(ModelText.Summary(Expect(await summarize("/"), "count /"))).Append('\n');
+        var top = await stat(from);
+        if (top.Error is { Code: ErrorCode.FileNotFound })
+        {
+            return $"(missing {from})\n";
+        }
+
+        text.Append(ModelText.Status(Expect(top, $"stat {from}"))).Append('\n');
+        if (top.Value.Record.IsDirectory)
+        {
+            await WalkDirectoryAsync(from, list, pageSize, text);
+        }
+
+        text.Append("summary ").Append(from).Append(' ').Append(ModelText.Summary(Expect(await summarize(from), $"count {from}"))).Append('\n');
         return text.ToString();
     }
 
