@@ -83,6 +83,13 @@ public static class PathRules
             return "a name must not contain '/'";
         }
 
+        // An unpaired surrogate has no UTF-8 form: encoding would replace it by U+FFFD, so distinct names
+        // would share one stored key.
+        if (HasUnpairedSurrogate(name))
+        {
+            return "path is not valid Unicode (an unpaired UTF-16 surrogate)";
+        }
+
         // UTF-8 is at most 3 bytes per UTF-16 unit, so short names skip the count.
         if (name.Length * 3 > MaxComponentBytes && Encoding.UTF8.GetByteCount(name) > MaxComponentBytes)
         {
@@ -90,6 +97,26 @@ public static class PathRules
         }
 
         return null;
+    }
+
+    private static bool HasUnpairedSurrogate(string name)
+    {
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (!char.IsSurrogate(name[i]))
+            {
+                continue;
+            }
+
+            if (!char.IsHighSurrogate(name[i]) || i + 1 == name.Length || !char.IsLowSurrogate(name[i + 1]))
+            {
+                return true;
+            }
+
+            i++;
+        }
+
+        return false;
     }
 
     /// <summary>Joins a parent path and a child name.</summary>
