@@ -160,8 +160,9 @@ public sealed class OperationGenerator
 
     private string PickName() => _random.Next(8) == 0 ? Names[_random.Next(Names.Length)] : Names[_random.Next(4)];
 
-    private string PickInvalidPath() => _random.Next(6) switch
+    private string PickInvalidPath() => _random.Next(7) switch
     {
+        5 => ReferencePath.Child(_under, "x\uD800"),
         0 => "a/b",
         1 => ReferencePath.Child(_under, "a") + "/",
         2 => ReferencePath.Child(_under, ".."),

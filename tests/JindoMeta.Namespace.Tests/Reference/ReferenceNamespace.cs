@@ -86,18 +86,17 @@ public sealed partial class ReferenceNamespace
 
     public Result<DirectoryListing> ListStatus(string path, string? startAfter, int limit, CallerIdentity caller)
     {
+        if (limit < 1 || limit > MaxListLimit)
+        {
+            return Error(ErrorCode.InvalidArgument);
+        }
+
         var parsed = ReferencePath.Parse(path);
         if (!parsed.IsOk)
         {
             return parsed.Error!;
         }
 
-        if (limit < 1)
-        {
-            return Error(ErrorCode.InvalidArgument);
-        }
-
-        limit = Math.Min(limit, MaxListLimit);
         if (Traverse(parsed.Value, caller, ErrorCode.FileNotFound) is { } denied)
         {
             return denied;

@@ -39,9 +39,24 @@ public static class ReferencePath
         return components.Count > 1000 ? Invalid() : components;
     }
 
-    public static bool IsValidName(string name) =>
-        name.Length > 0 && name != "." && name != ".." && !name.Contains('\0') && !name.Contains('/') &&
-        Encoding.UTF8.GetByteCount(name) <= 255;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static bool IsValidName(string name)
+    {
+        if (name.Length == 0 || name == "." || name == ".." || name.Contains('\0') || name.Contains('/'))
+        {
+            return false;
+        }
+
+        try
+        {
+            return StrictUtf8.GetByteCount(name) <= 255;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false; // an unpaired surrogate has no UTF-8 form
+        }
+    }
 
     public static string Join(IEnumerable<string> components) => "/" + string.Join('/', components);
 
