@@ -4,13 +4,19 @@ namespace JindoMeta.TableStore.Emulator;
 
 /// <summary>
 /// <c>tablestore-emulator [--port 8086] [--instance emulator] [--access-key-id ID] [--access-key-secret SECRET]
-/// [--data-dir DIR] [--storage rocksdb|log] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]</c>. The secret may also come
+/// [--data-dir DIR] [--storage rocksdb|log] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]</c>, or <c>tablestore-emulator --benchmark</c>. The secret may also come
 /// from the environment variable TABLESTORE_EMULATOR_SECRET so it stays out of process listings.
 /// </summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
+        if (args is ["--benchmark", ..])
+        {
+            // Measurement mode (see Diagnostics/TableStoreBenchmark): prints a table and a JSON line.
+            await Diagnostics.TableStoreBenchmark.RunAsync(new Diagnostics.TableStoreBenchmarkOptions(), Console.Out).ConfigureAwait(false);
+            return 0;
+        }
         EmulatorOptions options;
         try
         {
