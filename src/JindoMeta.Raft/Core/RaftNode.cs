@@ -49,6 +49,9 @@ public sealed partial class RaftNode
 
         if (options.Applied > 0)
         {
+            // The state machine only applies committed entries, so its applied index is a commit index we may have
+            // failed to persist (commit-only hard state changes are written without fsync).
+            _log.CommitTo(options.Applied);
             _log.AppliedTo(options.Applied);
         }
 
