@@ -1,0 +1,116 @@
+using static JindoMeta.Server.Configuration.ConfigValues;
+
+namespace JindoMeta.Server.Configuration;
+
+/// <summary>
+/// Every key the daemon accepts, with its default and meaning (config/jindometa.cfg documents the same list;
+/// a test keeps them in step). Keys follow JindoFS's names where JindoFS has one.
+/// </summary>
+public static class ConfigKeys
+{
+    public const string Namespaces = "jfs.namespaces";
+    public const string RpcAddress = "jfs.namespace.server.rpc-address";
+    public const string BackendType = "namespace.backend.type";
+    public const string DataDirectory = "namespace.data.dir";
+    public const string BindHost = "namespace.rpc.bind-host";
+    public const string RpcPort = "namespace.rpc.port";
+    public const string MaxMessageSize = "namespace.rpc.max-message-size";
+    public const string ShutdownTimeout = "namespace.shutdown.timeout-seconds";
+    public const string LogDirectory = "namespace.log.dir";
+    public const string LogLevel = "namespace.log.level";
+    public const string PermissionsEnabled = "namespace.permissions.enabled";
+    public const string SuperUser = "namespace.permissions.superuser";
+    public const string SuperGroup = "namespace.permissions.supergroup";
+    public const string Umask = "fs.permissions.umask-mode";
+    public const string GroupOverrides = "hadoop.user.group.static.mapping.overrides";
+    public const string DefaultReplication = "dfs.replication";
+    public const string DefaultBlockSize = "dfs.blocksize";
+    public const string RocksDbWriteBufferSize = "namespace.backend.rocksdb.write-buffer-size";
+    public const string RocksDbBlockCacheSize = "namespace.backend.rocksdb.block-cache-size";
+    public const string RocksDbBloomBits = "namespace.backend.rocksdb.bloom-filter-bits";
+    public const string RocksDbMaxOpenFiles = "namespace.backend.rocksdb.max-open-files";
+    public const string RocksDbWalTtl = "namespace.backend.rocksdb.wal-ttl-seconds";
+    public const string RocksDbWalSizeLimit = "namespace.backend.rocksdb.wal-size-limit-mb";
+    public const string RocksDbCompression = "namespace.backend.rocksdb.compression";
+    public const string RocksDbStatistics = "namespace.backend.rocksdb.statistics";
+    public const string RocksDbBackgroundJobs = "namespace.backend.rocksdb.max-background-jobs";
+    public const string RocksDbSyncWrites = "namespace.backend.rocksdb.sync-writes";
+    public const string RocksDbBatchCommands = "namespace.backend.rocksdb.max-batch-commands";
+    public const string OtsEndpoint = "namespace.ots.endpoint";
+    public const string OtsInstance = "namespace.ots.instance";
+    public const string OtsAccessKey = "namespace.ots.accessKey";
+    public const string OtsAccessSecret = "namespace.ots.accessSecret";
+
+    public static IReadOnlyList<ConfigKey> All { get; } =
+    [
+        new(Namespaces, "test", "Namespaces served, comma-separated; each is jfs://NAME/ with its own store.", NameList),
+        new(RpcAddress, "127.0.0.1:8101", "Client side: the servers' host:port list, comma-separated, for failover.", NonEmpty),
+        new(BackendType, "rocksdb", "Where metadata lives: rocksdb (embedded, one node). raft and ots come later.", OneOf("rocksdb", "raft", "ots")),
+        new(DataDirectory, "data", "Directory of the stores: one subdirectory per namespace.", NonEmpty),
+        new(BindHost, "0.0.0.0", "Address the RPC server listens on.", BindAddress),
+        new(RpcPort, "8101", "Client RPC port (gRPC over HTTP/2 cleartext).", Integer(0, 65535)),
+        new(MaxMessageSize, "16m", "Largest RPC message accepted or sent.", Size(1 << 16, 1L << 30)),
+        new(ShutdownTimeout, "30", "On SIGTERM: seconds to let calls in flight finish before closing.", Integer(0, 3600)),
+        new(LogDirectory, "logs", "Directory of the rolling log file jindometa-YYYYMMDD.log (empty: console only).", Any),
+        new(LogLevel, "information", "Least severe level logged.", OneOf("verbose", "debug", "information", "warning", "error", "fatal")),
+        new(PermissionsEnabled, "true", "Check HDFS permissions (false: everyone may do everything).", Boolean),
+        new(SuperUser, Environment.UserName, "The superuser (HDFS: the NameNode's user); bypasses every check. Default: the daemon's OS user.", NonEmpty),
+        new(SuperGroup, "supergroup", "Members of this group are superusers.", NonEmpty),
+        new(Umask, "022", "Umask applied to new files and directories when the client sends none.", Octal),
+        new(GroupOverrides, "", "Static user-to-groups mapping (user1=g1,g2;user2=;); other users' groups come from the OS.", GroupMapping),
+        new(DefaultReplication, "3", "Replication of new files when the client sends none.", Integer(1, 512)),
+        new(DefaultBlockSize, "128m", "Block size of new files when the client sends none.", Size(1 << 20, 1L << 40)),
+        new(RocksDbWriteBufferSize, "64m", "RocksDB memtable size.", Size(1 << 20, 4L << 30)),
+        new(RocksDbBlockCacheSize, "256m", "RocksDB block cache (0: none).", Size(0, 1L << 40)),
+        new(RocksDbBloomBits, "10", "Bloom filter bits per key (0: none).", Integer(0, 64)),
+        new(RocksDbMaxOpenFiles, "-1", "RocksDB open file limit (-1: unlimited; at least 20 otherwise).", MaxOpenFiles),
+        new(RocksDbWalTtl, "0", "Seconds archived WAL files are kept (0: not by age).", Integer(0, long.MaxValue)),
+        new(RocksDbWalSizeLimit, "0", "Megabytes of archived WAL kept (0: not by size).", Integer(0, long.MaxValue)),
+        new(RocksDbCompression, "lz4", "SST compression.", OneOf("none", "snappy", "lz4", "zstd")),
+        new(RocksDbStatistics, "false", "Collect RocksDB statistics (a few percent CPU).", Boolean),
+        new(RocksDbBackgroundJobs, "2", "RocksDB flush and compaction threads.", Integer(1, 64)),
+        new(RocksDbSyncWrites, "true", "fdatasync every commit before answering. false survives a process crash only.", Boolean),
+        new(RocksDbBatchCommands, "256", "Most commands per group commit.", Integer(1, 65536)),
+        new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
+        new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
+        new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),
+        new(OtsAccessSecret, null, "Tablestore access key secret.", NonEmpty, Secret: true),
+    ];
+
+    private static readonly Dictionary<string, ConfigKey> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
+
+    public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name);
+
+    /// <summary>The known key closest to a misspelt one, for "did you mean".</summary>
+    public static string? Closest(string name)
+    {
+        var best = All.MinBy(k => Distance(k.Name.ToLowerInvariant(), name.ToLowerInvariant()))!;
+        return Distance(best.Name.ToLowerInvariant(), name.ToLowerInvariant()) <= Math.Max(3, name.Length / 4) ? best.Name : null;
+    }
+
+    private static string? BindAddress(string value) =>
+        System.Net.IPAddress.TryParse(value, out _) ? null : "must be an IP address such as 0.0.0.0 or 127.0.0.1";
+
+    private static string? MaxOpenFiles(string value) =>
+        long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var n) && (n == -1 || n is >= 20 and <= int.MaxValue)
+            ? null
+            : "must be -1 or at least 20";
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Net;
+using JindoMeta.Namespace.Security;
+using JindoMeta.RocksDb;
+
+namespace JindoMeta.Server.Configuration;
+
+/// <summary>The daemon's settings, typed, from an <see cref="EffectiveConfig"/> (whose values are already checked).</summary>
+public sealed record ServerSettings
+{
+    public required IReadOnlyList<string> Namespaces { get; init; }
+    public required string BackendType { get; init; }
+    public required string DataDirectory { get; init; }
+    public required IPAddress BindAddress { get; init; }
+    public required int Port { get; init; }
+    public required int MaxMessageSize { get; init; }
+    public required TimeSpan ShutdownTimeout { get; init; }
+    public required string? LogDirectory { get; init; }
+    public required string LogLevel { get; init; }
+    public required PermissionSettings Permissions { get; init; }
+    public required ushort Umask { get; init; }
+    public required IReadOnlyDictionary<string, IReadOnlyList<string>> GroupOverrides { get; init; }
+    public required short DefaultReplication { get; init; }
+    public required long DefaultBlockSize { get; init; }
+    public required RocksDbOptions RocksDb { get; init; }
+    public required bool SyncWrites { get; init; }
+    public required int MaxBatchCommands { get; init; }
+
+    public static ServerSettings From(EffectiveConfig config)
+    {
+        var backend = config.Required(ConfigKeys.BackendType);
+        if (backend != "rocksdb")
+        {
+            throw new ConfigException($"{ConfigKeys.BackendType} = {backend} is not available in this build yet; use rocksdb");
+        }
+
+        return new ServerSettings
+        {
+            Namespaces = config.Required(ConfigKeys.Namespaces).Split(',', StringSplitOptions.TrimEntries),
+            BackendType = backend,
+            DataDirectory = Path.GetFullPath(config.Required(ConfigKeys.DataDirectory)),
+            BindAddress = IPAddress.Parse(config.Required(ConfigKeys.BindHost)),
+            Port = Int(config, ConfigKeys.RpcPort),
+            MaxMessageSize = (int)Size(config, ConfigKeys.MaxMessageSize),
+            ShutdownTimeout = TimeSpan.FromSeconds(Int(config, ConfigKeys.ShutdownTimeout)),
+            LogDirectory = config[ConfigKeys.LogDirectory] is { Length: > 0 } logs ? Path.GetFullPath(logs) : null,
+            LogLevel = config.Required(ConfigKeys.LogLevel),
+            Permissions = new PermissionSettings(
+                Bool(config, ConfigKeys.PermissionsEnabled), config.Required(ConfigKeys.SuperUser), config.Required(ConfigKeys.SuperGroup)),
+            Umask = Convert.ToUInt16(config.Required(ConfigKeys.Umask), 8),
+            GroupOverrides = ConfigValues.ParseGroupMapping(config[ConfigKeys.GroupOverrides] ?? "")!,
+            DefaultReplication = (short)Int(config, ConfigKeys.DefaultReplication),
+            DefaultBlockSize = Size(config, ConfigKeys.DefaultBlockSize),
+            RocksDb = new RocksDbOptions
+            {
+                WriteBufferSizeBytes = Size(config, ConfigKeys.RocksDbWriteBufferSize),
+                BlockCacheSizeBytes = Size(config, ConfigKeys.RocksDbBlockCacheSize),
+                BloomFilterBitsPerKey = Int(config, ConfigKeys.RocksDbBloomBits),
+                MaxOpenFiles = Int(config, ConfigKeys.RocksDbMaxOpenFiles),
+                WalTtlSeconds = Long(config, ConfigKeys.RocksDbWalTtl),
+                WalSizeLimitMb = Long(config, ConfigKeys.RocksDbWalSizeLimit),
+                Compression = Enum.Parse<RocksCompression>(config.Required(ConfigKeys.RocksDbCompression), ignoreCase: true),
+                EnableStatistics = Bool(config, ConfigKeys.RocksDbStatistics),
+                MaxBackgroundJobs = Int(config, ConfigKeys.RocksDbBackgroundJobs),
+            },
+            SyncWrites = Bool(config, ConfigKeys.RocksDbSyncWrites),
+            MaxBatchCommands = Int(config, ConfigKeys.RocksDbBatchCommands),
+        };
+    }
+
+    /// <summary>The store directory of one namespace.</summary>
+    public string StoreDirectory(string namespaceName) => Path.Combine(DataDirectory, namespaceName);
+
+    private static int Int(EffectiveConfig config, string key) => (int)Long(config, key);
+
+    private static long Long(EffectiveConfig config, string key) => long.Parse(config.Required(key), CultureInfo.InvariantCulture);
+
+    private static long Size(EffectiveConfig config, string key) => ConfigValues.ParseSize(config.Required(key))!.Value;
+
+    private static bool Bool(EffectiveConfig config, string key) => ConfigValues.ParseBoolean(config.Required(key))!.Value;
+}

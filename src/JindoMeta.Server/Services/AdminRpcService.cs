@@ -1,0 +1,46 @@
+using System.Globalization;
+using JindoMeta.Rpc.Server;
+using JindoMeta.Server.Configuration;
+using Proto = JindoMeta.Protos.V1;
+
+namespace JindoMeta.Server.Services;
+
+/// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows.</summary>
+public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings settings)
+{
+    /// <summary>Until the async uploader exists there is no replica to be in sync with.</summary>
+    public const string NoUploader = "n/a";
+
+    public GrpcServiceDefinition CreateDefinition() =>
+        GrpcServiceDefinition.FromDescriptor(Proto.NamespaceReflection.Descriptor.Services.Single(s => s.Name == "AdminService"))
+            .AddUnary<Proto.MetaStatusRequest, Proto.MetaStatusResponse>("MetaStatus", (request, _) => ValueTask.FromResult(MetaStatus(request.Detail)));
+
+    private Proto.MetaStatusResponse MetaStatus(bool detail)
+    {
+        var response = new Proto.MetaStatusResponse { BackendType = settings.BackendType };
+        foreach (var (name, backend) in registry.Backends.OrderBy(b => b.Key, StringComparer.Ordinal))
+        {
+            var status = backend.GetStatus();
+            var entry = new Proto.NamespaceStatus { Name = name, BackendType = status.BackendType };
+            entry.Nodes.Add(new Proto.NodeStatus
+            {
+                Address = $"{Environment.MachineName}:{settings.Port.ToString(CultureInfo.InvariantCulture)}",
+                Role = status.Role,
+                State = status.State,
+                LastCommittedIndex = status.LastCommittedIndex,
+            });
+            entry.Properties["_synced"] = NoUploader;
+            if (detail)
+            {
+                foreach (var (key, value) in status.Detail)
+                {
+                    entry.Properties[key] = value;
+                }
+            }
+
+            response.Namespaces.Add(entry);
+        }
+
+        return response;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using JindoMeta.Namespace.Errors;
+using JindoMeta.Rpc;
+
+namespace JindoMeta.Server.Services;
+
+/// <summary>The one place where namespace errors become gRPC statuses plus the `jindo-error-code` trailer.</summary>
+public static class ErrorMapping
+{
+    public const string ErrorCodeTrailer = "jindo-error-code";
+    public const string LeaderTrailer = "jindo-leader";
+
+    public static StatusCode StatusOf(ErrorCode code) => code switch
+    {
+        ErrorCode.FileNotFound => StatusCode.NotFound,
+        ErrorCode.FileAlreadyExists => StatusCode.AlreadyExists,
+        ErrorCode.AccessDenied => StatusCode.PermissionDenied,
+        ErrorCode.InvalidPath or ErrorCode.InvalidArgument => StatusCode.InvalidArgument,
+        ErrorCode.ParentNotDirectory or ErrorCode.DirectoryNotEmpty or ErrorCode.IsDirectory or ErrorCode.InvalidRename
+            or ErrorCode.FileNotUnderConstruction or ErrorCode.ReadOnly => StatusCode.FailedPrecondition,
+        ErrorCode.NotLeader or ErrorCode.Unavailable => StatusCode.Unavailable,
+        _ => StatusCode.Internal,
+    };
+
+    public static RpcException ToRpcException(NamespaceError error, string? leader = null)
+    {
+        var trailers = new Metadata { { ErrorCodeTrailer, ((int)error.Code).ToString(CultureInfo.InvariantCulture) } };
+        if (leader is not null)
+        {
+            trailers.Add(LeaderTrailer, leader);
+        }
+
+        return new RpcException(StatusOf(error.Code), error.Message, trailers);
+    }
+
+    /// <summary>The value, or the error thrown as an RpcException for the dispatcher to send.</summary>
+    public static T Unwrap<T>(Result<T> result) => result.IsOk ? result.Value : throw ToRpcException(result.Error!);
+}
