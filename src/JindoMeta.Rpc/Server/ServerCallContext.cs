@@ -27,7 +27,15 @@ public sealed partial class ServerCallContext
         {
             Deadline = DateTime.UtcNow + t;
             _deadlineSource = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-            _deadlineSource.CancelAfter(t);
+            if (t <= TimeSpan.Zero)
+            {
+                _deadlineSource.Cancel(); // CancelAfter(0) would only fire on a timer, after a fast handler returned
+            }
+            else
+            {
+                _deadlineSource.CancelAfter(t);
+            }
+
             CancellationToken = _deadlineSource.Token;
         }
         else
