@@ -130,7 +130,11 @@ internal sealed partial class KvSimulation
 
         Trace("healed");
         var healedAt = _now;
-        while (!ClusterSettled())
+        var settledSince = -1L;
+
+        // Settled means one leader that everyone follows, all caught up, stable for two election timeouts (so that
+        // elections already under way when the network healed have played out) and no client still waiting.
+        while (settledSince < 0 || _now - settledSince < 20 || _clientRequests.Any(r => r is not null))
         {
             if (_now - healedAt > _options.HealSteps)
             {
@@ -141,6 +145,8 @@ internal sealed partial class KvSimulation
             {
                 return violation;
             }
+
+            settledSince = ClusterSettled() ? (settledSince < 0 ? _now : settledSince) : -1;
         }
 
         return CheckProposalsAfterHealing() ?? CheckConvergence() ?? LinearizabilityChecker.Check(_history);
@@ -148,16 +154,6 @@ internal sealed partial class KvSimulation
 
     private string? CheckProposalsAfterHealing()
     {
-        // Wait for clients still busy from the chaos phase to time out, so every client can submit one write.
-        var start = _now;
-        while (_clientRequests.Any(r => r is not null) && _now - start < 200)
-        {
-            if (Step() is { } violation)
-            {
-                return violation;
-            }
-        }
-
         var leader = _nodes.First(n => n.Raft.Role == RaftRole.Leader);
         var submitted = new List<ClientRequest>();
         for (var client = 0; client < _clientRequests.Length; client++)

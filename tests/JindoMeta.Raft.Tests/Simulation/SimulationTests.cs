@@ -53,6 +53,8 @@ public sealed class SimulationTests(ITestOutputHelper output)
     [InlineData(11, 3)]
     [InlineData(12, 3)]
     [InlineData(0, 5)]
+    [InlineData(9580, 5)]
+    [InlineData(9926, 3)] // an election already under way at healing time; liveness is judged after it settles
     public void Regression(int seed, int nodes)
     {
         var result = new KvSimulation(new SimulationOptions(seed, nodes)).Run();
