@@ -24,7 +24,8 @@ public static class JindoMetaServer
 {
     public static async Task<int> RunAsync(ServerSettings settings)
     {
-        using var logger = CreateLogger(settings);
+        using var rootLogger = CreateLogger(settings);
+        var logger = rootLogger.ForContext("SourceContext", "JindoMeta.Server");
         NamespaceRegistry registry;
         try
         {
@@ -40,7 +41,7 @@ public static class JindoMetaServer
         await using (registry.ConfigureAwait(false))
         {
             var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders().AddSerilog(logger);
+            builder.Logging.ClearProviders().AddSerilog(rootLogger);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
             builder.AddJindoGrpc(o =>
             {

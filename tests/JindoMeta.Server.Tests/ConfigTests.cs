@@ -1,0 +1,127 @@
+using System.Collections;
+using JindoMeta.Server.Configuration;
+
+namespace JindoMeta.Server.Tests;
+
+public sealed class ConfigTests
+{
+    private static readonly IDictionary NoEnvironment = new Hashtable();
+
+    [Fact]
+    public void Later_sources_win_defaults_then_file_then_environment_then_command_line()
+    {
+        var config = EffectiveConfig.Load("site.cfg",
+            ["dfs.replication = 2", "namespace.rpc.port = 9000", "jfs.namespaces = a"],
+            new Hashtable { ["JINDOMETA_NAMESPACE_RPC_PORT"] = "9001", ["JINDOMETA_JFS_NAMESPACES"] = "b" },
+            ["jfs.namespaces=c"]);
+
+        Assert.Equal(("2", ConfigSource.File), (config["dfs.replication"], config.SourceOf("dfs.replication")));
+        Assert.Equal(("9001", ConfigSource.Environment), (config["namespace.rpc.port"], config.SourceOf("namespace.rpc.port")));
+        Assert.Equal(("c", ConfigSource.CommandLine), (config["jfs.namespaces"], config.SourceOf("jfs.namespaces")));
+        Assert.Equal(("rocksdb", ConfigSource.Default), (config["namespace.backend.type"], config.SourceOf("namespace.backend.type")));
+    }
+
+    [Theory]
+    [InlineData("namespace.rpc.prot = 1", "site.cfg:1: unknown key namespace.rpc.prot (did you mean namespace.rpc.port?)")]
+    [InlineData("namespace.rpc.port = 70000", "site.cfg:1: namespace.rpc.port = '70000' must be an integer within [0, 65535]")]
+    [InlineData("namespace.backend.type = mysql", "site.cfg:1: namespace.backend.type = 'mysql' must be one of rocksdb, raft, ots")]
+    [InlineData("dfs.blocksize = 12x", "site.cfg:1: dfs.blocksize = '12x' must be a size in bytes (suffixes k, m, g allowed) within [1m, 1024g]")]
+    [InlineData("jfs.namespaces = a,,b", "site.cfg:1: jfs.namespaces = 'a,,b' must be a comma-separated list of names without empty entries")]
+    [InlineData("fs.permissions.umask-mode = 089", "site.cfg:1: fs.permissions.umask-mode = '089' must be an octal mode such as 022")]
+    [InlineData("just some words", "site.cfg:1: expected 'key = value', got 'just some words'")]
+    public void A_bad_file_line_is_one_error_naming_the_place_and_the_key(string line, string expected)
+    {
+        var error = Assert.Throws<ConfigException>(() => EffectiveConfig.Load("site.cfg", [line], NoEnvironment, []));
+
+        Assert.Equal(expected, error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void A_key_set_twice_in_the_file_is_an_error()
+    {
+        var error = Assert.Throws<ConfigException>(() => EffectiveConfig.Load("site.cfg", ["# header", "dfs.replication = 2", "", "dfs.replication = 3"], NoEnvironment, []));
+
+        Assert.Equal("site.cfg:4: dfs.replication is set twice in the file", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_JINDOMETA_environment_variable_is_an_error_naming_it()
+    {
+        var error = Assert.Throws<ConfigException>(() => EffectiveConfig.Load(null, null, new Hashtable { ["JINDOMETA_DATA_DIR"] = "/x" }, []));
+
+        Assert.StartsWith("environment variable JINDOMETA_DATA_DIR names no configuration key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Secrets_are_masked_in_the_printed_config_and_in_errors()
+    {
+        var config = EffectiveConfig.Load(null, null, NoEnvironment, ["namespace.ots.accessSecret=TopSecret123", "namespace.ots.accessKey=KeyId42"]);
+
+        var printed = config.Print();
+
+        Assert.Contains("namespace.ots.accessSecret = ******   # commandline", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("TopSecret123", printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("KeyId42", printed, StringComparison.Ordinal);
+        var error = Assert.Throws<ConfigException>(() => EffectiveConfig.Load(null, null, NoEnvironment, ["namespace.ots.accessSecret="]));
+        Assert.Equal("-D namespace.ots.accessSecret: namespace.ots.accessSecret = ****** must not be empty", error.Message);
+    }
+
+    [Fact]
+    public void Typed_settings_read_every_tuning()
+    {
+        var config = EffectiveConfig.Load(null, null, NoEnvironment,
+            ["namespace.backend.rocksdb.write-buffer-size=32m", "namespace.backend.rocksdb.compression=zstd", "fs.permissions.umask-mode=027",
+             "hadoop.user.group.static.mapping.overrides=alice=staff,dev;bob=;", "jfs.namespaces=a,b"]);
+
+        var settings = ServerSettings.From(config);
+
+        Assert.Equal(32L << 20, settings.RocksDb.WriteBufferSizeBytes);
+        Assert.Equal(JindoMeta.RocksDb.RocksCompression.Zstd, settings.RocksDb.Compression);
+        Assert.Equal(0x17, settings.Umask);
+        Assert.Equal(["staff", "dev"], settings.GroupOverrides["alice"]);
+        Assert.Empty(settings.GroupOverrides["bob"]);
+        Assert.Equal(["a", "b"], settings.Namespaces);
+    }
+
+    [Fact]
+    public void Backends_not_built_yet_are_refused_by_name()
+    {
+        var config = EffectiveConfig.Load(null, null, NoEnvironment, ["namespace.backend.type=raft"]);
+
+        var error = Assert.Throws<ConfigException>(() => ServerSettings.From(config));
+
+        Assert.Equal("namespace.backend.type = raft is not available in this build yet; use rocksdb", error.Message);
+    }
+
+    /// <summary>config/jindometa.cfg documents every key with its default; this keeps the two in step.</summary>
+    [Fact]
+    public void The_documented_config_file_lists_every_key_with_its_default()
+    {
+        var documented = File.ReadAllLines(Path.Combine(RepoRoot(), "config", "jindometa.cfg"))
+            .Where(l => l.StartsWith("# ", StringComparison.Ordinal) && l.Contains(" = ", StringComparison.Ordinal))
+            .Select(l => l[2..].Split(" = ", 2))
+            .Where(p => ConfigKeys.Find(p[0]) is not null)
+            .ToDictionary(p => p[0], p => p[1]);
+
+        foreach (var key in ConfigKeys.All)
+        {
+            Assert.True(documented.ContainsKey(key.Name), $"config/jindometa.cfg does not document {key.Name}");
+            if (key.Default is not null && key.Name != ConfigKeys.SuperUser)
+            {
+                Assert.Equal(key.Default, documented[key.Name]);
+            }
+        }
+    }
+
+    internal static string RepoRoot()
+    {
+        var directory = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(directory, "JindoMeta.sln")))
+        {
+            directory = Path.GetDirectoryName(directory) ?? throw new InvalidOperationException("JindoMeta.sln not found above the test binaries");
+        }
+
+        return directory;
+    }
+}

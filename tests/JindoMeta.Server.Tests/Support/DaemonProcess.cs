@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace JindoMeta.Server.Tests.Support;
+
+/// <summary>
+/// The real `jindometa` daemon as a child process on a free loopback port, with its data in a given directory.
+/// </summary>
+public sealed partial class DaemonProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<int> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private DaemonProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Port { get; private set; }
+
+    public string Address => $"127.0.0.1:{Port}";
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "jindometa.dll");
+
+    /// <summary>Starts the daemon on 127.0.0.1 with an OS-chosen port and waits until it serves.</summary>
+    public static async Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    {
+        var arguments = new List<string>
+        {
+            DaemonDll,
+            "-D", $"namespace.data.dir={dataDirectory}",
+            "-D", "namespace.log.dir=",
+            "-D", "namespace.rpc.bind-host=127.0.0.1",
+            "-D", "namespace.rpc.port=0",
+            "-D", "namespace.permissions.superuser=root",
+        };
+        arguments.AddRange(extraArguments);
+        var daemon = new DaemonProcess(Start(arguments)).Begin();
+        await Task.WhenAny(daemon._ready.Task, daemon._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
+        if (!daemon._ready.Task.IsCompleted)
+        {
+            await daemon.DisposeAsync();
+            throw new InvalidOperationException($"the daemon did not start:\n{daemon.Output}");
+        }
+
+        daemon.Port = daemon._ready.Task.Result;
+        return daemon;
+    }
+
+    /// <summary>Runs the daemon to completion (for start-up errors): exit code, stdout, stderr.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(IDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost(), [DaemonDll, .. arguments])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>SIGKILL: no chance to flush or close anything.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>SIGTERM, then the exit code once the daemon has stopped.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        _ = Kill(_process.Id, 15);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static Process Start(IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost(), arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        return process;
+    }
+
+    private DaemonProcess Begin()
+    {
+        _process.OutputDataReceived += (_, e) => Record(e.Data, ready: true);
+        _process.ErrorDataReceived += (_, e) => Record(e.Data, ready: false);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        return this;
+    }
+
+    private void Record(string? line, bool ready)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        if (ready && ServingLine().Match(line) is { Success: true } match)
+        {
+            _ready.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+    }
+
+    private static string DotnetHost() =>
+        Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    [GeneratedRegex(@"^jindometa: serving on [0-9.]+:(\d+)$")]
+    private static partial Regex ServingLine();
+}
