@@ -52,7 +52,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
     public async Task Deadline_mid_stream_is_DEADLINE_EXCEEDED_after_the_messages_sent_in_time()
     {
         using var call = _channel.CallServerStreaming(EchoServerFixture.Stream,
-            new EchoRequest { Count = 100, DelayMs = 50 }, new CallOptions(Timeout: TimeSpan.FromMilliseconds(400)));
+            new EchoRequest { Count = 100, DelayMs = 20 }, new CallOptions(Timeout: TimeSpan.FromMilliseconds(1500)));
 
         var received = 0;
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -64,7 +64,7 @@ public sealed class StreamingCallTests(EchoServerFixture fixture) : IClassFixtur
         });
 
         Assert.Equal(StatusCode.DeadlineExceeded, error.StatusCode);
-        Assert.InRange(received, 1, 8);
+        Assert.InRange(received, 1, 99); // some in time (~75 on an idle machine), never all 100
     }
 
     [Fact]

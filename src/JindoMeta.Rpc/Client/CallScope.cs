@@ -8,6 +8,7 @@ internal sealed class CallScope : IDisposable
 {
     private readonly CancellationTokenSource _source;
     private readonly CancellationToken _callerToken;
+    private volatile bool _cancelledExplicitly;
 
     public CallScope(CancellationToken callerToken, DateTime? deadline)
     {
@@ -38,10 +39,17 @@ internal sealed class CallScope : IDisposable
         deadline is null && !options.CancellationToken.CanBeCanceled ? null : new CallScope(options.CancellationToken, deadline);
 
     /// <summary>Cancels the call (a disposed stream reader, or a cancelled read).</summary>
-    public void Cancel() => _source.Cancel();
+    public void Cancel()
+    {
+        _cancelledExplicitly = true;
+        _source.Cancel();
+    }
 
-    /// <summary>The status of a call that our side cut short.</summary>
-    public RpcException ToException() => _callerToken.IsCancellationRequested || Deadline is null || DateTime.UtcNow < Deadline
+    /// <summary>
+    /// The status of a call that our side cut short. Decided by who cancelled, not by the clock: the deadline
+    /// timer may fire a little before DateTime.UtcNow reaches the deadline.
+    /// </summary>
+    public RpcException ToException() => _callerToken.IsCancellationRequested || _cancelledExplicitly || Deadline is null
         ? new RpcException(StatusCode.Cancelled, "The call was cancelled by the caller.")
         : new RpcException(StatusCode.DeadlineExceeded, "Deadline exceeded (enforced by the client).");
 

@@ -69,7 +69,7 @@ async function main() {
   });
   results.stream = await stream({ count: 5 });
   results.streamError = await stream({ count: 2, fail_code: 10, fail_message: 'conflict ✗' });
-  results.streamDeadline = await stream({ count: 100, delay_ms: 50 }, { deadlineMs: 400 });
+  results.streamDeadline = await stream({ count: 100, delay_ms: 20 }, { deadlineMs: 1500 });
   const many = await Promise.all(Array.from({ length: 250 }, (_, i) => unary(echo, 'Unary', { text: String(i), delay_ms: 20 })));
   results.concurrent = { ok: many.filter((r, i) => r.code === 0 && r.reply.text === String(i)).length };
   const check = await unary(health, 'Check', { service: '' });
