@@ -108,6 +108,7 @@ internal sealed partial class EmulatorEngine
         var returned = 0;
         var scanned = 0;
         PrimaryKey? next = null;
+        var cells = new List<Column>();
         foreach (var stored in RangeWithOverlay(table, start, end, direction, transaction))
         {
             if (returned == limit || writer.Length >= MaxRangeBytes || scanned >= MaxRangeRows)
@@ -116,8 +117,7 @@ internal sealed partial class EmulatorEngine
                 break;
             }
             scanned++;
-            var cells = spec.Project(stored);
-            if (cells is null)
+            if (!spec.Project(stored, cells))
             {
                 continue;
             }
@@ -169,8 +169,8 @@ internal sealed partial class EmulatorEngine
     private (ByteString Row, int ReadCapacity) ReadOne(EmulatedTable table, PrimaryKey key, ReadSpec spec, LocalTransaction? transaction)
     {
         var stored = Current(table, key, transaction);
-        var cells = stored is null ? null : spec.Project(stored);
-        if (cells is null)
+        var cells = new List<Column>();
+        if (stored is null || !spec.Project(stored, cells))
         {
             return (ByteString.Empty, 1);
         }
@@ -189,7 +189,7 @@ internal sealed partial class EmulatorEngine
         {
             throw OtsError.Invalid("Invalid PlainBuffer primary key: " + e.Message);
         }
-        if (row.Cells.Count > 0)
+        if (row.Cells.Length > 0)
         {
             throw OtsError.Invalid("A primary key must not carry attribute columns.");
         }

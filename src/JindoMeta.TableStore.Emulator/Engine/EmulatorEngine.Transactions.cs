@@ -29,7 +29,7 @@ internal sealed partial class EmulatorEngine
             throw OtsError.Invalid("Invalid PlainBuffer transaction key: " + e.Message);
         }
         var partition = table.Schema.PrimaryKey[0];
-        if (key.Key.Count != 1 || key.Key[0].Name != partition.Name || key.Cells.Count > 0)
+        if (key.Key.Count != 1 || key.Key[0].Name != partition.Name || key.Cells.Length > 0)
         {
             throw OtsError.Invalid($"The transaction key must hold exactly the partition key column '{partition.Name}'.");
         }

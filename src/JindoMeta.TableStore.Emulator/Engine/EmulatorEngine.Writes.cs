@@ -142,13 +142,13 @@ internal sealed partial class EmulatorEngine
         {
             throw OtsError.Invalid($"Invalid operation type {(int)type}.");
         }
-        if (row.Cells.Count > MaxColumnsPerWrite)
+        if (row.Cells.Length > MaxColumnsPerWrite)
         {
-            throw new OtsError(TableStoreErrorCodes.OutOfColumnCountLimit, $"The number of attribute columns exceeds the limit, limit count: {MaxColumnsPerWrite}, column count: {row.Cells.Count}.");
+            throw new OtsError(TableStoreErrorCodes.OutOfColumnCountLimit, $"The number of attribute columns exceeds the limit, limit count: {MaxColumnsPerWrite}, column count: {row.Cells.Length}.");
         }
         if (type == OperationType.Delete)
         {
-            if (row.Cells.Count > 0)
+            if (row.Cells.Length > 0)
             {
                 throw OtsError.Invalid("DeleteRow must not carry attribute columns.");
             }

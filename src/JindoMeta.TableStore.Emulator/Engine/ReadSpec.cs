@@ -70,17 +70,20 @@ internal sealed class ReadSpec
         return new ReadSpec(columns, maxVersions ?? int.MaxValue, start, end, condition);
     }
 
-    /// <summary>The cells to return, or null when the filter rejects the row.</summary>
-    public List<Column>? Project(StoredRow row)
+    /// <summary>Fills <paramref name="cells"/> with what to return; false when the filter rejects the row.</summary>
+    public bool Project(StoredRow row, List<Column> cells)
     {
+        cells.Clear();
         if (_filter is not null && _filter is not ColumnPaginationCondition && !ConditionEvaluator.Matches(_filter, row))
         {
-            return null;
+            return false;
         }
-        var cells = new List<Column>();
+        var names = row.Columns.Keys;
+        var values = row.Columns.Values;
         var columnIndex = 0;
-        foreach (var (name, versions) in row.Columns)
+        for (var c = 0; c < names.Count; c++)
         {
+            var name = names[c];
             if (_columns is not null && !_columns.Contains(name))
             {
                 continue;
@@ -92,7 +95,7 @@ internal sealed class ReadSpec
             }
             columnIndex++;
             var taken = 0;
-            foreach (var version in versions)
+            foreach (var version in values[c])
             {
                 if (taken == _maxVersions)
                 {
@@ -105,6 +108,6 @@ internal sealed class ReadSpec
                 }
             }
         }
-        return cells;
+        return true;
     }
 }

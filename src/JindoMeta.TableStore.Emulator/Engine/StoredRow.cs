@@ -13,7 +13,8 @@ internal sealed class StoredRow
 
     public PrimaryKey Key { get; }
 
-    public SortedDictionary<string, List<CellVersion>> Columns { get; } = new(StringComparer.Ordinal);
+    // SortedList: index-based iteration allocates nothing (SortedDictionary's enumerator allocates a stack per row).
+    public SortedList<string, List<CellVersion>> Columns { get; } = new(StringComparer.Ordinal);
 
     public StoredRow Clone()
     {

@@ -11,13 +11,24 @@ internal ref struct PlainBufferReader
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // Column names repeat from row to row (a 5000-row GetRange page has a handful); reuse their strings.
+    private const int NameCacheSize = 16;
+
     private readonly ReadOnlySpan<byte> _data;
+    private readonly List<PrimaryKeyColumn> _key;
+    private readonly List<PlainBufferCell> _cells;
+    private readonly (byte[] Utf8, string Text)[] _names;
+    private int _nameCount;
     private int _position;
 
     private PlainBufferReader(ReadOnlySpan<byte> data)
     {
         _data = data;
         _position = 0;
+        _key = new List<PrimaryKeyColumn>(4);
+        _cells = new List<PlainBufferCell>(8);
+        _names = new (byte[], string)[NameCacheSize];
+        _nameCount = 0;
     }
 
     /// <summary>A field that holds exactly one row; trailing zero bytes (Node SDK 5.6.5 padding) are ignored.</summary>
@@ -83,7 +94,8 @@ internal ref struct PlainBufferReader
     {
         Expect(PlainBufferTags.RowPk, "TAG_ROW_PK");
         byte rowCrc = 0;
-        var key = new List<PrimaryKeyColumn>(4);
+        var key = _key;
+        key.Clear();
         while (Peek() == PlainBufferTags.Cell)
         {
             var cell = ReadCell(out var cellCrc);
@@ -94,7 +106,8 @@ internal ref struct PlainBufferReader
             key.Add(new PrimaryKeyColumn(cell.Name, cell.Value.Value));
             rowCrc = Crc8.Update(rowCrc, cellCrc);
         }
-        var cells = new List<PlainBufferCell>();
+        var cells = _cells;
+        cells.Clear();
         if (Peek() == PlainBufferTags.RowData)
         {
             _position++;
@@ -123,7 +136,7 @@ internal ref struct PlainBufferReader
         {
             throw new PlainBufferException($"row checksum mismatch at offset {_position - 1}: computed 0x{rowCrc:x2}, found 0x{expected:x2}");
         }
-        return new PlainBufferRow(new PrimaryKey(key.ToArray(), takeOwnership: true), cells, deleteMarker);
+        return new PlainBufferRow(new PrimaryKey(key.ToArray(), takeOwnership: true), cells.ToArray(), deleteMarker);
     }
 
     private PlainBufferCell ReadCell(out byte crc)
@@ -133,15 +146,7 @@ internal ref struct PlainBufferReader
         Expect(PlainBufferTags.CellName, "TAG_CELL_NAME");
         var nameLength = ReadLength("cell name");
         var nameBytes = _data.Slice(_position, nameLength);
-        string name;
-        try
-        {
-            name = StrictUtf8.GetString(nameBytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new PlainBufferException($"cell name at offset {_position} is not valid UTF-8");
-        }
+        var name = ReadName(nameBytes);
         _position += nameLength;
         crc = Crc8.Update(0, nameBytes);
         ColumnValue? value = null;
@@ -252,6 +257,31 @@ internal ref struct PlainBufferReader
         }
         consumed = _position - start;
         return value;
+    }
+
+    private string ReadName(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < _nameCount; i++)
+        {
+            if (bytes.SequenceEqual(_names[i].Utf8))
+            {
+                return _names[i].Text;
+            }
+        }
+        string name;
+        try
+        {
+            name = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new PlainBufferException($"cell name at offset {_position} is not valid UTF-8");
+        }
+        if (_nameCount < NameCacheSize)
+        {
+            _names[_nameCount++] = (bytes.ToArray(), name);
+        }
+        return name;
     }
 
     private readonly byte Peek() => _position < _data.Length ? _data[_position] : (byte)0xFF;

@@ -15,7 +15,7 @@ internal readonly record struct PlainBufferCell(string Name, ColumnValue? Value,
 /// <summary>One decoded PlainBuffer row, checksums already verified.</summary>
 internal sealed class PlainBufferRow
 {
-    public PlainBufferRow(PrimaryKey key, List<PlainBufferCell> cells, bool deleteMarker)
+    public PlainBufferRow(PrimaryKey key, PlainBufferCell[] cells, bool deleteMarker)
     {
         Key = key;
         Cells = cells;
@@ -24,13 +24,13 @@ internal sealed class PlainBufferRow
 
     public PrimaryKey Key { get; }
 
-    public List<PlainBufferCell> Cells { get; }
+    public PlainBufferCell[] Cells { get; }
 
     public bool DeleteMarker { get; }
 
     public Row ToRow()
     {
-        var columns = new Column[Cells.Count];
+        var columns = new Column[Cells.Length];
         for (var i = 0; i < columns.Length; i++)
         {
             var cell = Cells[i];
