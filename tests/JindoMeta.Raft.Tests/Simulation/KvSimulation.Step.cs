@@ -19,7 +19,10 @@ internal sealed partial class KvSimulation
         DeliverDueMessages();
         foreach (var node in _nodes.Where(n => n.IsUp))
         {
-            node.Raft.Tick();
+            if (!_options.SlowLeaderClock || node.Raft.Role != RaftRole.Leader || _now % 4 == 0)
+            {
+                node.Raft.Tick();
+            }
         }
 
         RunClients();

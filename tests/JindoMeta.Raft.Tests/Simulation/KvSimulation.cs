@@ -5,7 +5,9 @@ namespace JindoMeta.Raft.Tests.Simulation;
 /// <summary>Options of one simulation run; everything random derives from <see cref="Seed"/>.</summary>
 /// <param name="UnsafeLocalReads">Serve reads from whichever node the client asks, without ReadIndex. Deliberately wrong:
 /// used to show the linearizability checker catches stale reads.</param>
-public sealed record SimulationOptions(int Seed, int Nodes, int ChaosSteps = 500, int HealSteps = 400, int Clients = 4, bool Trace = false, bool UnsafeLocalReads = false);
+/// <param name="ReadMode">Force a read mode on every node (null: chosen per seed).</param>
+/// <param name="SlowLeaderClock">Whichever node leads ticks at a quarter of the others' rate, to break the lease assumption.</param>
+public sealed record SimulationOptions(int Seed, int Nodes, int ChaosSteps = 500, int HealSteps = 400, int Clients = 4, bool Trace = false, bool UnsafeLocalReads = false, ReadOnlyMode? ReadMode = null, bool SlowLeaderClock = false);
 
 /// <summary>What a run did, for checking that the chaos actually exercised the interesting paths.</summary>
 public sealed record SimulationResult(string? Failure, int Elections, int Crashes, int Partitions, int SnapshotsInstalled, int WritesAcknowledged, int ReadsServed, int Operations, string TraceTail);
@@ -53,11 +55,11 @@ internal sealed partial class KvSimulation
         _random = new Random(options.Seed);
         var voters = Enumerable.Range(1, options.Nodes).Select(i => (ulong)i).ToArray();
         var preVote = _random.Next(4) != 0;
-        var checkQuorum = _random.Next(4) != 0;
+        var checkQuorum = _random.Next(4) != 0 || options.ReadMode == ReadOnlyMode.LeaseBased;
         var chunk = 16 << _random.Next(4);
         var maxBytes = (ulong)(64 << _random.Next(4));
         var inflight = 1 + _random.Next(8);
-        var readMode = checkQuorum && _random.Next(3) == 0 ? ReadOnlyMode.LeaseBased : ReadOnlyMode.Safe;
+        var readMode = options.ReadMode ?? (checkQuorum && _random.Next(3) == 0 ? ReadOnlyMode.LeaseBased : ReadOnlyMode.Safe);
         _nodes = new SimulatedNode[options.Nodes];
         for (var i = 0; i < options.Nodes; i++)
         {
