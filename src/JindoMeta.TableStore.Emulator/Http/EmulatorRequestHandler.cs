@@ -62,6 +62,13 @@ internal sealed class EmulatorRequestHandler
             var error = new Protocol.Error { Code = e.Code, Message = e.Message }.ToByteArray();
             await WriteReplyAsync(context, operation, requestId, e.HttpStatus, error).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            // A bug in the emulator: answer like the service's internal error instead of dropping the connection.
+            await Console.Error.WriteLineAsync($"tablestore-emulator: internal error in {operation} (request {requestId}): {e}").ConfigureAwait(false);
+            var error = new Protocol.Error { Code = TableStoreErrorCodes.InternalServerError, Message = "Internal server error: " + e.GetType().Name }.ToByteArray();
+            await WriteReplyAsync(context, operation, requestId, 500, error).ConfigureAwait(false);
+        }
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpContext context)
