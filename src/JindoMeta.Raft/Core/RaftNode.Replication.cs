@@ -319,7 +319,7 @@ public sealed partial class RaftNode
 
     private void HandleSnapshotChunk(Message message)
     {
-        var metadata = message.SnapshotMetadata ?? throw new ArgumentException("Snapshot chunk without metadata.", nameof(message));
+        var metadata = message.SnapshotMetadata!;
         var incoming = _incomingSnapshot;
         if (incoming is null || incoming.Metadata.Index != metadata.Index || incoming.Metadata.Term != metadata.Term)
         {
@@ -339,6 +339,12 @@ public sealed partial class RaftNode
 
             incoming = new IncomingSnapshot(metadata, new byte[message.SnapshotSize]);
             _incomingSnapshot = incoming;
+        }
+
+        if (message.SnapshotSize != (ulong)incoming.Data.Length)
+        {
+            // Same snapshot id but a different size: not a chunk of the stream we are assembling.
+            return;
         }
 
         if (message.ChunkOffset != incoming.Received)

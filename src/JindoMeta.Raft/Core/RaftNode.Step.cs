@@ -3,18 +3,14 @@ namespace JindoMeta.Raft;
 public sealed partial class RaftNode
 {
     /// <summary>Feeds a message received from a peer into the node.</summary>
-    public void Step(Message message)
+    /// <returns>False if the message was malformed, misrouted or from outside the configuration and was ignored.
+    /// A bad message from the network never throws: one faulty peer must not stop a healthy node.</returns>
+    public bool Step(Message message)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (message.To != Id)
+        if (message.To != Id || !_tracker.IsVoter(message.From) || message.From == Id || !IsWellFormed(message))
         {
-            throw new ArgumentException($"Message for node {message.To} delivered to node {Id}: {message}", nameof(message));
-        }
-
-        if (!_tracker.IsVoter(message.From))
-        {
-            // A message from outside the configuration (a removed or misconfigured node) must not influence us.
-            return;
+            return false;
         }
 
         if (message.Term > Term)
@@ -26,7 +22,7 @@ public sealed partial class RaftNode
                 var inLease = _options.CheckQuorum && Leader != None && _electionElapsed < _options.ElectionTicks;
                 if (inLease && !message.LeadershipTransfer)
                 {
-                    return;
+                    return true;
                 }
             }
 
@@ -60,14 +56,14 @@ public sealed partial class RaftNode
             }
 
             // §5.1: "If a server receives a request with a stale term number, it rejects the request."
-            return;
+            return true;
         }
 
         switch (message.Type)
         {
             case MessageType.RequestVote or MessageType.RequestPreVote:
                 HandleVoteRequest(message);
-                return;
+                return true;
             default:
                 break;
         }
@@ -83,6 +79,34 @@ public sealed partial class RaftNode
             default:
                 StepFollower(message);
                 break;
+        }
+
+        return true;
+    }
+
+    private static bool IsWellFormed(Message message)
+    {
+        switch (message.Type)
+        {
+            case MessageType.Append:
+                var entries = message.Entries;
+                for (var i = 0; i < entries.Length; i++)
+                {
+                    // Entries must follow Index contiguously and come from terms no later than the sender's.
+                    if (entries[i].Index != message.Index + 1 + (ulong)i || entries[i].Term > message.Term || entries[i].Data is null)
+                    {
+                        return false;
+                    }
+                }
+
+                return entries.Length == 0 || entries[0].Term >= message.LogTerm;
+            case MessageType.SnapshotChunk:
+                return message.SnapshotMetadata is { } metadata
+                    && metadata.Index == message.Index
+                    && message.SnapshotSize <= int.MaxValue
+                    && message.ChunkOffset + (ulong)message.ChunkData.Length <= message.SnapshotSize;
+            default:
+                return Enum.IsDefined(message.Type);
         }
     }
 

@@ -61,7 +61,11 @@ public sealed partial class RaftDriver : IAsyncDisposable
     public void Tick() => _commands.Writer.TryWrite(Command.TickCommand);
 
     /// <summary>Delivers a message from a peer.</summary>
-    public void Receive(Message message) => _commands.Writer.TryWrite(new Command(CommandKind.Message, message, null, null, 0));
+    public void Receive(Message message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        _commands.Writer.TryWrite(new Command(CommandKind.Message, message, null, null, 0));
+    }
 
     /// <summary>Replicates <paramref name="payload"/> and returns the state machine's result once it is applied here.</summary>
     /// <exception cref="RaftNotLeaderException">This node does not lead; nothing was proposed.</exception>

@@ -90,8 +90,8 @@ public sealed class ReplicationPaperTests
 
         follower.Raft.Step(new Message
         {
-            Type = MessageType.Append, From = 2, To = 1, Term = 2, Index = prevIndex, LogTerm = prevTerm,
-            Entries = [new Entry(prevIndex + 1, 2, Bytes("n"))],
+            Type = MessageType.Append, From = 2, To = 1, Term = 3, Index = prevIndex, LogTerm = prevTerm,
+            Entries = [new Entry(prevIndex + 1, 3, Bytes("n"))],
         });
 
         var response = Assert.Single(follower.ProcessReady());
