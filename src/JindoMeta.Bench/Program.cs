@@ -1,10 +1,12 @@
 using JindoMeta.Bench.Namespace;
+using JindoMeta.Bench.Rpc;
 
 namespace JindoMeta.Bench;
 
 /// <summary>
 /// `jindometa-bench SUITE [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]`: prints a table and a
-/// JSON line per suite. Suites: namespace (in-process engine + rocksdb backend vs raw RocksDB).
+/// JSON line per suite. Suites: namespace (in-process engine + rocksdb backend vs raw RocksDB), rpc (the daemon
+/// over gRPC on loopback vs an empty call and the in-process figures).
 /// </summary>
 internal static class Program
 {
@@ -12,7 +14,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: jindometa-bench namespace [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
+            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
             return 2;
         }
 
@@ -20,13 +22,14 @@ internal static class Program
         return args[0] switch
         {
             "namespace" => await NamespaceBenchmark.RunAsync(settings),
+            "rpc" => await RpcNamespaceBenchmark.RunAsync(settings),
             _ => Unknown(args[0]),
         };
     }
 
     private static int Unknown(string suite)
     {
-        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace)");
+        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc)");
         return 2;
     }
 }

@@ -77,6 +77,20 @@ public static class NamespaceBenchmark
         return 0;
     }
 
+    /// <summary>The in-process rows other suites compare against: mkdir, durable create and getFileInfo per caller count.</summary>
+    public static async Task<IReadOnlyList<Measurement>> MeasureInProcessAsync(BenchSettings settings)
+    {
+        var rows = new List<Measurement>();
+        foreach (var callers in settings.Callers)
+        {
+            rows.Add(await Mkdirs(settings, callers));
+            rows.Add(await Creates(settings, callers));
+            rows.Add(await GetFileInfos(settings, callers));
+        }
+
+        return rows;
+    }
+
     /// <summary>One scenario family alone (for profiling): mkdir, create, create-unsynced or getFileInfo.</summary>
     private static async Task<int> RunOnlyAsync(BenchSettings settings, string only)
     {

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using JindoMeta.Bench.Namespace;
+using JindoMeta.Rpc;
+using JindoMeta.Rpc.Client;
+using Health = JindoMeta.Protos.Grpc.Health.V1;
+using Proto = JindoMeta.Protos.V1;
+
+namespace JindoMeta.Bench.Rpc;
+
+/// <summary>
+/// The namespace over RPC on loopback: the real daemon as a separate process, called through our gRPC client at
+/// several caller counts. The transport's ceiling is an almost empty call to the same daemon (grpc.health.v1
+/// Check); the in-process figures of the same operations come from the same run.
+/// </summary>
+public static partial class RpcNamespaceBenchmark
+{
+    public static async Task<int> RunAsync(BenchSettings settings)
+    {
+        using var directory = new WorkDirectory(settings.WorkDirectory);
+        using var daemon = await StartDaemonAsync(directory.Path);
+        var rows = new List<Measurement>();
+        Console.WriteLine($"# rpc benchmark: daemon pid {daemon.Process.Id} on {daemon.Address}, {settings.Duration.TotalSeconds:N0}s per row");
+        Console.WriteLine(Measurement.Header);
+        void Add(Measurement m)
+        {
+            rows.Add(m);
+            Console.WriteLine(m);
+        }
+
+        using var channel = new GrpcChannel(daemon.Address);
+        var headers = new Metadata { { "x-jindo-user", "root" } };
+        var options = new CallOptions(headers, Timeout: TimeSpan.FromSeconds(30));
+        var check = new GrpcMethod<Health.HealthCheckRequest, Health.HealthCheckResponse>("/grpc.health.v1.Health/Check", Health.HealthCheckResponse.Parser);
+        var checkRequest = new Health.HealthCheckRequest();
+        var paths = await PreloadAsync(channel, options);
+
+        foreach (var callers in settings.Callers)
+        {
+            Add(await Runner.RunAsync("rpc empty call (health)", callers, settings.WarmUp, settings.Duration,
+                async (_, _) => await channel.CallUnaryAsync(check, checkRequest, options)));
+            Add(await Runner.RunAsync("rpc getFileInfo depth 4", callers, settings.WarmUp, settings.Duration,
+                async (caller, sequence) => await Call<Proto.GetFileInfoRequest, Proto.FileStatusResponse>(channel, "GetFileInfo",
+                    new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, options)));
+            Add(await Runner.RunAsync("rpc mkdir (durable)", callers, settings.WarmUp, settings.Duration,
+                async (caller, sequence) => await Call<Proto.MkdirsRequest, Proto.FileStatusResponse>(channel, "Mkdirs",
+                    new() { Path = $"/rpc/m{callers}/c{caller}/d{sequence}", CreateParent = true }, options)));
+            Add(await Runner.RunAsync("rpc create (durable)", callers, settings.WarmUp, settings.Duration,
+                async (caller, sequence) => await Call<Proto.CreateRequest, Proto.FileStatusResponse>(channel, "Create",
+                    new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, options)));
+        }
+
+        var inProcess = await NamespaceBenchmark.MeasureInProcessAsync(settings);
+        foreach (var row in inProcess)
+        {
+            Add(row);
+        }
+
+        var ratios = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        double Rate(string name, int callers) => rows.First(r => r.Name == name && r.Callers == callers).OpsPerSecond;
+        foreach (var callers in settings.Callers)
+        {
+            var c = callers.ToString(CultureInfo.InvariantCulture);
+            var empty = Rate("rpc empty call (health)", callers);
+            ratios[$"rpc getFileInfo@{c} / empty rpc@{c}"] = Rate("rpc getFileInfo depth 4", callers) / empty;
+            ratios[$"rpc create@{c} / empty rpc@{c}"] = Rate("rpc create (durable)", callers) / empty;
+            ratios[$"rpc mkdir@{c} / empty rpc@{c}"] = Rate("rpc mkdir (durable)", callers) / empty;
+            ratios[$"rpc create@{c} / in-process create@{c}"] = Rate("rpc create (durable)", callers) / Rate("create (durable)", callers);
+            ratios[$"rpc getFileInfo@{c} / in-process getFileInfo@{c}"] = Rate("rpc getFileInfo depth 4", callers) / Rate("getFileInfo depth 4", callers);
+        }
+
+        Console.WriteLine();
+        foreach (var (name, value) in ratios)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-48} {value,6:N2}x"));
+        }
+
+        Console.WriteLine(Runner.Json("rpc", rows, ratios));
+        return 0;
+    }
+
+    private static async Task<string[]> PreloadAsync(GrpcChannel channel, CallOptions options)
+    {
+        var paths = new List<string>();
+        for (var a = 0; a < 10; a++)
+        {
+            for (var b = 0; b < 10; b++)
+            {
+                var batch = new List<Task>();
+                for (var c = 0; c < 10; c++)
+                {
+                    for (var f = 0; f < 10; f++)
+                    {
+                        var path = $"/a{a}/b{b}/c{c}/f{f}";
+                        paths.Add(path);
+                        batch.Add(Call<Proto.CreateRequest, Proto.FileStatusResponse>(channel, "Create", new() { Path = path, CreateParent = true }, options));
+                    }
+                }
+
+                await Task.WhenAll(batch);
+            }
+        }
+
+        return [.. paths];
+    }
+
+    private static Task<TResponse> Call<TRequest, TResponse>(GrpcChannel channel, string method, TRequest request, CallOptions options)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new() =>
+        channel.CallUnaryAsync(new GrpcMethod<TRequest, TResponse>($"/jindometa.v1.NamespaceService/{method}", new MessageParser<TResponse>(() => new TResponse())), request, options);
+
+    private static async Task<Daemon> StartDaemonAsync(string dataDirectory)
+    {
+        var start = new ProcessStartInfo("dotnet",
+            [Path.Combine(AppContext.BaseDirectory, "jindometa.dll"), "-D", $"namespace.data.dir={dataDirectory}", "-D", "namespace.log.dir=",
+             "-D", "namespace.rpc.bind-host=127.0.0.1", "-D", "namespace.rpc.port=0", "-D", "namespace.log.level=warning", "-D", "namespace.permissions.superuser=root"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["DOTNET_gcServer"] = "1";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start jindometa");
+        _ = process.StandardError.ReadToEndAsync();
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (ServingLine().Match(line) is { Success: true } match)
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                return new Daemon(process, $"127.0.0.1:{match.Groups[1].Value}");
+            }
+        }
+
+        throw new InvalidOperationException("jindometa exited before serving");
+    }
+
+    [GeneratedRegex(@"^jindometa: serving on [0-9.]+:(\d+)$")]
+    private static partial Regex ServingLine();
+
+    private sealed record Daemon(Process Process, string Address) : IDisposable
+    {
+        public void Dispose()
+        {
+            Process.Kill();
+            Process.WaitForExit();
+            Process.Dispose();
+        }
+    }
+}
