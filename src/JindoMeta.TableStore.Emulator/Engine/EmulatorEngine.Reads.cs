@@ -99,7 +99,9 @@ internal sealed partial class EmulatorEngine
         }
         if (transaction is not null)
         {
+            // Both bounds inside the transaction's partition: a transaction reads nothing outside it.
             CheckPartitionAccess(table, start, transaction);
+            CheckPartitionAccess(table, end, transaction);
         }
         var spec = ReadSpec.From(request.ColumnsToGet, request.TimeRange, request.HasMaxVersions ? request.MaxVersions : null, request.HasFilter ? request.Filter : null);
         var limit = request.HasLimit ? Math.Min(request.Limit, MaxRangeRows) : MaxRangeRows;

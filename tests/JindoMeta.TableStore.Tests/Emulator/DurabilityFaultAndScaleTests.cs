@@ -60,7 +60,8 @@ public sealed class DurabilityFaultAndScaleTests
     [Fact]
     public async Task Transactions_expire_and_conflicts_are_reported()
     {
-        await using var h = await EmulatorHarness.StartAsync(new EmulatorOptions { TransactionTimeout = TimeSpan.FromMilliseconds(300) });
+        var clock = new ShiftableTimeProvider();
+        await using var h = await EmulatorHarness.StartAsync(new EmulatorOptions { TimeProvider = clock });
         await h.Client.CreateTableAsync(EmulatorHarness.UsersSchema());
         var txn = await h.Client.StartLocalTransactionAsync("users", PrimaryKey.Of(("uid", "p")));
         // OTSRowOperationConflict is retryable; without retries the conflict itself is visible.
@@ -70,7 +71,11 @@ public sealed class DurabilityFaultAndScaleTests
         var outside = await Assert.ThrowsAsync<TableStoreException>(() => h.Client.PutRowAsync("users", PrimaryKey.Of(("uid", "other"), ("seq", 1L)), [new("v", 1L)], transactionId: txn));
         Assert.Equal(TableStoreErrorCodes.ParameterInvalid, outside.Code);
         await h.Client.PutRowAsync("users", PrimaryKey.Of(("uid", "p"), ("seq", 1L)), [new("v", 1L)], transactionId: txn);
-        await Task.Delay(500);
+        var inside = await h.Client.GetRangePageAsync(new RangeQuery("users", PrimaryKey.Of(("uid", "p"), ("seq", ColumnValue.InfMin)), PrimaryKey.Of(("uid", "p"), ("seq", ColumnValue.InfMax))) { Options = new ReadOptions { TransactionId = txn } });
+        Assert.Single(inside.Rows);
+        var beyond = await Assert.ThrowsAsync<TableStoreException>(() => h.Client.GetRangePageAsync(new RangeQuery("users", PrimaryKey.Of(("uid", "p"), ("seq", ColumnValue.InfMin)), AllEnd) { Options = new ReadOptions { TransactionId = txn } }));
+        Assert.Equal(TableStoreErrorCodes.ParameterInvalid, beyond.Code);
+        clock.Advance(TimeSpan.FromSeconds(61));
         var expired = await Assert.ThrowsAsync<TableStoreException>(() => h.Client.CommitTransactionAsync(txn));
         Assert.Equal("TransactionID is invalid.", expired.ErrorMessage);
         Assert.Null((await h.Client.GetRowAsync("users", PrimaryKey.Of(("uid", "p"), ("seq", 1L)))).Row);
