@@ -50,6 +50,11 @@ public sealed partial class RocksRaftLogStore
                 for (var i = skip; i < entries.Count; i++)
                 {
                     var entry = entries[i];
+                    if (i > skip && entry.Index != entries[i - 1].Index + 1)
+                    {
+                        throw new InvalidOperationException($"Raft entries to persist are not contiguous: {entries[i - 1].Index} is followed by {entry.Index}.");
+                    }
+
                     var length = RaftLogSchema.EntryHeaderBytes + entry.Data.Length;
                     if (_valueScratch.Length < length)
                     {

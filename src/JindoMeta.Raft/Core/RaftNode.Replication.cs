@@ -3,6 +3,7 @@ namespace JindoMeta.Raft;
 public sealed partial class RaftNode
 {
     private readonly List<Entry> _sendScratch = [];
+    private Entry[] _sharedEntries = [];
     private IncomingSnapshot? _incomingSnapshot;
 
     /// <summary>Leader: appends entries of the current term to its own log and counts itself as having them.</summary>
@@ -100,7 +101,7 @@ public sealed partial class RaftNode
             return false;
         }
 
-        var entries = _sendScratch.ToArray();
+        var entries = SharedEntries(progress.Next);
         Send(new Message
         {
             Type = MessageType.Append,
@@ -118,6 +119,26 @@ public sealed partial class RaftNode
         }
 
         return true;
+    }
+
+    /// <summary>The entries just read for <paramref name="from"/>, as an array shared by every follower that needs the
+    /// same range: in steady state all followers get the same new entries, and messages are immutable.</summary>
+    private Entry[] SharedEntries(ulong from)
+    {
+        if (_sendScratch.Count == 0)
+        {
+            return [];
+        }
+
+        var last = _sendScratch[^1];
+        if (_sharedEntries.Length == _sendScratch.Count && _sharedEntries[0].Index == from && _sharedEntries[^1] == last)
+        {
+            // Same range, same last (index, term): by log matching the same entries.
+            return _sharedEntries;
+        }
+
+        _sharedEntries = _sendScratch.ToArray();
+        return _sharedEntries;
     }
 
     private bool StartSnapshot(ulong to, Progress progress)
