@@ -2,9 +2,17 @@ namespace JindoMeta.Cli;
 
 internal static class Program
 {
-    private static int Main()
+    private static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("jindo: not built yet");
-        return 2;
+        var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false, NewLine = "\n" };
+        var error = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true, NewLine = "\n" };
+        try
+        {
+            return await CliApplication.RunAsync(args, output, error, Environment.GetEnvironmentVariable, TimeZoneInfo.Local).ConfigureAwait(false);
+        }
+        finally
+        {
+            await output.FlushAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using JindoMeta.Protos.V1;
+
+namespace JindoMeta.Client;
+
+/// <summary>
+/// The JindoMeta namespace client: one method per RPC of jindometa.v1, each with a deadline, retries and
+/// failover across the <c>jfs.namespace.server.rpc-address</c> list (see <see cref="RetryRule"/>). Thread-safe;
+/// share one instance. Failures surface as <see cref="JindoMetaException"/>.
+/// </summary>
+public sealed partial class JindoMetaClient : IDisposable
+{
+    public JindoMetaClient(JindoMetaClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        _addresses = [.. options.Addresses];
+        _preferred = _addresses[0];
+    }
+
+    public JindoMetaClientOptions Options { get; }
+
+    /// <summary>The address the next call goes to first (the last one that answered, or the leader it named).</summary>
+    public string PreferredAddress => _preferred;
+
+    public Task<FileStatus?> MkdirsAsync(MkdirsRequest request, CancellationToken cancellationToken = default) =>
+        StatusOfAsync(InvokeAsync(NamespaceMethods.Mkdirs, request, request.CreateParent ? RetrySafety.Idempotent : RetrySafety.NotIdempotent, cancellationToken));
+
+    public Task<FileStatus?> CreateAsync(CreateRequest request, CancellationToken cancellationToken = default) =>
+        StatusOfAsync(InvokeAsync(NamespaceMethods.Create, request, RetrySafety.NotIdempotent, cancellationToken));
+
+    public Task<FileStatus?> CompleteAsync(CompleteRequest request, CancellationToken cancellationToken = default) =>
+        StatusOfAsync(InvokeAsync(NamespaceMethods.Complete, request, RetrySafety.NotIdempotent, cancellationToken));
+
+    public async Task DeleteAsync(DeleteRequest request, CancellationToken cancellationToken = default) =>
+        await InvokeAsync(NamespaceMethods.Delete, request, RetrySafety.NotIdempotent, cancellationToken).ConfigureAwait(false);
+
+    public Task<FileStatus?> RenameAsync(RenameRequest request, CancellationToken cancellationToken = default) =>
+        StatusOfAsync(InvokeAsync(NamespaceMethods.Rename, request, RetrySafety.NotIdempotent, cancellationToken));
+
+    public Task<FileStatus?> SetPermissionAsync(SetPermissionRequest request, CancellationToken cancellationToken = default) =>
+        StatusOfAsync(InvokeAsync(NamespaceMethods.SetPermission, request, RetrySafety.Idempotent, cancellationToken));
+
+    public Task<FileStatus?> SetOwnerAsync(SetOwnerRequest request, CancellationToken cancellationToken = default) =>
+        StatusOfAsync(InvokeAsync(NamespaceMethods.SetOwner, request, RetrySafety.Idempotent, cancellationToken));
+
+    public Task<FileStatus?> SetTimesAsync(SetTimesRequest request, CancellationToken cancellationToken = default) =>
+        StatusOfAsync(InvokeAsync(NamespaceMethods.SetTimes, request, RetrySafety.Idempotent, cancellationToken));
+
+    /// <summary>The status of a path; throws <see cref="JindoMetaException"/> with 25001 when it does not exist.</summary>
+    public async Task<FileStatus> GetFileInfoAsync(GetFileInfoRequest request, CancellationToken cancellationToken = default)
+    {
+        var response = await InvokeAsync(NamespaceMethods.GetFileInfo, request, RetrySafety.Idempotent, cancellationToken).ConfigureAwait(false);
+        return response.Status ?? throw new JindoMetaException(Rpc.StatusCode.Internal, JindoErrorCode.None, "The server answered GetFileInfo without a status", _preferred);
+    }
+
+    /// <summary>The status of a path, or null when it does not exist.</summary>
+    public async Task<FileStatus?> TryGetFileInfoAsync(string namespaceName, string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await GetFileInfoAsync(new GetFileInfoRequest { Namespace = namespaceName, Path = path }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JindoMetaException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>One page of a directory listing.</summary>
+    public Task<ListStatusResponse> ListStatusAsync(ListStatusRequest request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(NamespaceMethods.ListStatus, request, RetrySafety.Idempotent, cancellationToken);
+
+    /// <summary>
+    /// Every entry of a directory (or the file itself), fetched lazily page by page in name order. Each page is its
+    /// own call with its own deadline, so a huge directory is not limited by one deadline.
+    /// </summary>
+    public async IAsyncEnumerable<FileStatus> ListAllAsync(
+        string namespaceName, string path, int pageSize = 1000, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var cursor = string.Empty;
+        while (true)
+        {
+            var page = await ListStatusAsync(
+                new ListStatusRequest { Namespace = namespaceName, Path = path, StartAfter = cursor, Limit = pageSize }, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in page.Entries)
+            {
+                yield return entry;
+            }
+
+            if (!page.HasMore || page.NextCursor.Length == 0)
+            {
+                yield break;
+            }
+
+            cursor = page.NextCursor;
+        }
+    }
+
+    public Task<ContentSummaryResponse> GetContentSummaryAsync(GetContentSummaryRequest request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(NamespaceMethods.GetContentSummary, request, RetrySafety.Idempotent, cancellationToken);
+
+    public Task<MetaStatusResponse> MetaStatusAsync(MetaStatusRequest request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(NamespaceMethods.MetaStatus, request, RetrySafety.Idempotent, cancellationToken);
+
+    private static async Task<FileStatus?> StatusOfAsync(Task<FileStatusResponse> call) => (await call.ConfigureAwait(false)).Status;
+}

@@ -1,0 +1,57 @@
+namespace JindoMeta.Client;
+
+/// <summary>How a <see cref="JindoMetaClient"/> finds the servers, who it is, and how long and how often it tries.</summary>
+public sealed class JindoMetaClientOptions
+{
+    public const string UserHeader = "x-jindo-user";
+
+    /// <summary>The servers to try, in order (see <see cref="RpcAddressList.Parse"/>).</summary>
+    public IReadOnlyList<string> Addresses { get; set; } = [RpcAddressList.DefaultValue];
+
+    /// <summary>The Hadoop simple-auth user sent in <c>x-jindo-user</c>. Default: HADOOP_USER_NAME, else the OS user.</summary>
+    public string User { get; set; } = DefaultUser();
+
+    /// <summary>Total time for one operation, all retries included.</summary>
+    public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most attempts for one operation (leader redirects included).</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>First retry delay; doubles each retry up to <see cref="MaxBackoff"/>, with jitter.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Time to open a TCP connection to one server before trying the next.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Source of jitter; inject a seeded one for reproducible tests.</summary>
+    public Random Random { get; set; } = Random.Shared;
+
+    /// <summary>Options for the given rpc-address value (the config key's syntax), defaults for the rest.</summary>
+    public static JindoMetaClientOptions ForRpcAddress(string rpcAddress) => new() { Addresses = RpcAddressList.Parse(rpcAddress) };
+
+    public static string DefaultUser()
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable("HADOOP_USER_NAME");
+        return string.IsNullOrWhiteSpace(fromEnvironment) ? Environment.UserName : fromEnvironment.Trim();
+    }
+
+    internal void Validate()
+    {
+        if (Addresses.Count == 0)
+        {
+            throw new ArgumentException($"No server address given ({RpcAddressList.ConfigKey} is empty).");
+        }
+
+        if (string.IsNullOrWhiteSpace(User) || User.Any(c => c is < (char)0x21 or > (char)0x7E))
+        {
+            throw new ArgumentException($"User name '{User}' must be printable ASCII without spaces (it travels in the {UserHeader} header).");
+        }
+
+        if (Deadline <= TimeSpan.Zero || MaxAttempts < 1)
+        {
+            throw new ArgumentException("Deadline must be positive and MaxAttempts at least 1.");
+        }
+    }
+}
