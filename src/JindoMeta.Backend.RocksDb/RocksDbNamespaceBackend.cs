@@ -82,6 +82,7 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
         {
             ["dataDirectory"] = _options.DataDirectory,
             ["commandsPerSyncedWrite"] = CommandsPerGroup().ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
+            ["rowsPerCommand"] = RowsPerCommand().ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
             ["syncWrites"] = _options.SyncWrites ? "true" : "false",
             ["changeFeedFirstIndex"] = ChangeFeed.FirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["estimatedEntries"] = (_store.Database.GetPropertyInt("rocksdb.estimate-num-keys", _store.Dentries) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -90,8 +91,14 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
 
     private double CommandsPerGroup()
     {
-        var (groups, commands) = _writer.GroupStatistics;
+        var (groups, commands, _) = _writer.GroupStatistics;
         return groups == 0 ? 0 : (double)commands / groups;
+    }
+
+    private double RowsPerCommand()
+    {
+        var (_, commands, rows) = _writer.GroupStatistics;
+        return commands == 0 ? 0 : (double)rows / commands;
     }
 
     /// <summary>A RocksDB property of the store (e.g. "rocksdb.stats"), for operators' detail views.</summary>

@@ -208,7 +208,8 @@ public static class NamespaceBenchmark
 
         var measurement = await Runner.RunAsync(sync ? "create (durable)" : "create (unsynced: CPU ceiling)", callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
             Check(await backend.SubmitAsync(new CreateFileCommand(Root, $"/c/c{caller}/f{sequence}", Mode644, false, false, 3, 128L << 20))));
-        Console.Error.WriteLine($"#   create@{callers} sync={sync}: {backend.GetStatus().Detail["commandsPerSyncedWrite"]} commands per synced write");
+        var detail = backend.GetStatus().Detail;
+        Console.Error.WriteLine($"#   create@{callers} sync={sync}: {detail["commandsPerSyncedWrite"]} commands per synced write, {detail["rowsPerCommand"]} RocksDB rows per command");
         return measurement;
     }
 
