@@ -36,6 +36,24 @@ public sealed class GrpcJsInteropTests : IDisposable
         Assert.Equal("LEADER", steps[7].GetProperty("ok").GetProperty("namespaces")[0].GetProperty("nodes")[0].GetProperty("role").GetString());
     }
 
+    [Fact]
+    public async Task A_generic_client_lists_and_calls_the_service_through_server_reflection()
+    {
+        await using var daemon = await DaemonProcess.StartAsync(_temp.Sub("data"));
+        var root = ConfigTests.RepoRoot();
+
+        var lines = await RunNode(Path.Combine(root, "tests", "JindoMeta.Server.Tests", "node"), "reflection-client.js", daemon.Address, Path.Combine(root, "protos"));
+
+        var result = JsonDocument.Parse(Assert.Single(lines)).RootElement;
+        var services = result.GetProperty("services").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.Contains("jindometa.v1.NamespaceService", services);
+        Assert.Contains("jindometa.v1.AdminService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+        Assert.Contains("ListStatus", result.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("FILE_TYPE_DIRECTORY", result.GetProperty("rootType").GetString());
+        Assert.Equal("root", result.GetProperty("rootOwner").GetString());
+    }
+
     private static async Task<List<string>> RunNode(string directory, string script, params string[] arguments)
     {
         using var process = Process.Start(new ProcessStartInfo("node", [script, .. arguments])
