@@ -33,7 +33,7 @@ public static class TableStoreBenchmark
             var dataDirectory = durable ? Directory.CreateTempSubdirectory("tablestore-bench-").FullName : null;
             try
             {
-                await using var emulator = await EmulatorProcess.StartAsync(latency, dataDirectory, cancellationToken).ConfigureAwait(false);
+                await using var emulator = await EmulatorProcess.StartAsync(options.EmulatorAssemblyPath, latency, dataDirectory, cancellationToken).ConfigureAwait(false);
                 using var client = new TableStoreClient(new TableStoreOptions
                 {
                     Endpoint = emulator.Endpoint,
@@ -169,9 +169,9 @@ public static class TableStoreBenchmark
 
         public Uri Endpoint { get; }
 
-        public static async Task<EmulatorProcess> StartAsync(TimeSpan latency, string? dataDirectory, CancellationToken cancellationToken)
+        public static async Task<EmulatorProcess> StartAsync(string? assemblyPath, TimeSpan latency, string? dataDirectory, CancellationToken cancellationToken)
         {
-            var assembly = typeof(TableStoreEmulator).Assembly.Location;
+            var assembly = assemblyPath ?? typeof(TableStoreEmulator).Assembly.Location;
             var start = new ProcessStartInfo("dotnet")
             {
                 RedirectStandardOutput = true,

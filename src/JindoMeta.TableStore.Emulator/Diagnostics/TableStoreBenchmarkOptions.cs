@@ -25,6 +25,9 @@ public sealed record TableStoreBenchmarkOptions
     /// <summary>Also run the durable (RocksDB, synced per request) emulator.</summary>
     public bool IncludeRocksDb { get; init; } = true;
 
+    /// <summary>tablestore-emulator.dll to launch; default: the one this assembly was loaded from.</summary>
+    public string? EmulatorAssemblyPath { get; init; }
+
     internal bool IsWarmup { get; init; }
 }
 
