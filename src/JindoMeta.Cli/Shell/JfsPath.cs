@@ -61,7 +61,7 @@ public sealed record JfsPath(string Namespace, string Path, string Display)
         var cut = Path.LastIndexOf('/');
         var parentPath = cut == 0 ? "/" : Path[..cut];
         var displayCut = Display.LastIndexOf('/');
-        var parentDisplay = displayCut >= 0 && Display[..displayCut].EndsWith(':') ? Display[..(displayCut + 1)] : Display[..Math.Max(displayCut, 1)];
+        var parentDisplay = Display[..(displayCut + (parentPath == "/" ? 1 : 0))];
         return new JfsPath(Namespace, parentPath, parentDisplay);
     }
 
