@@ -6,8 +6,9 @@ internal sealed partial class KvSimulation
     /// machine, no other server will ever apply a different log entry for the same index."</summary>
     private void RecordCommitted(SimulatedNode node, Entry entry)
     {
-        if (_committed.TryGetValue(entry.Index, out var known))
+        if (entry.Index <= (ulong)_committed.Count)
         {
+            var known = _committed[(int)entry.Index - 1];
             if (known.Term != entry.Term || !known.Data.AsSpan().SequenceEqual(entry.Data))
             {
                 throw new InvalidOperationException($"state machine safety: node {node.Id} applied {entry.Term}/{entry.Index} but {known.Term}/{entry.Index} was applied elsewhere");
@@ -18,8 +19,13 @@ internal sealed partial class KvSimulation
 
         // Whoever commits this entry does so in a term no later than the highest term any node has reached now;
         // leaders of later terms must hold it (leader completeness).
+        if (entry.Index != (ulong)_committed.Count + 1)
+        {
+            throw new InvalidOperationException($"node {node.Id} applied {entry.Index} but only {_committed.Count} entries are known committed: a gap");
+        }
+
         var termBound = _nodes.Max(n => n.Raft.Term);
-        _committed[entry.Index] = (entry.Term, entry.Data, termBound);
+        _committed.Add((entry.Term, entry.Data, termBound));
     }
 
     private string? CheckInvariants()
@@ -59,12 +65,7 @@ internal sealed partial class KvSimulation
             }
         }
 
-        if (_now % 5 == 0)
-        {
-            return CheckLeaderCompleteness() ?? CheckLogMatching();
-        }
-
-        return null;
+        return CheckLeaderCompleteness() ?? CheckLogMatching();
     }
 
     /// <summary>§5.4 Leader Completeness: "If a log entry is committed in a given term, then that entry will be present
@@ -82,8 +83,9 @@ internal sealed partial class KvSimulation
             var first = raft.Status().FirstIndex;
             _logScratch.Clear();
             raft.ReadLog(first, raft.LastIndex + 1, _logScratch);
-            foreach (var (index, (term, _, termBound)) in _committed)
+            for (var index = Math.Max(first, 1); index <= (ulong)_committed.Count; index++)
             {
+                var (term, _, termBound) = _committed[(int)index - 1];
                 if (raft.Term <= termBound)
                 {
                     continue;

@@ -5,7 +5,8 @@ internal sealed partial class KvSimulation
     private const int ClientTimeout = 60;
 
     private readonly Dictionary<ulong, ulong> _leaderOfTerm = [];
-    private readonly Dictionary<ulong, (ulong Term, byte[] Data, ulong TermBound)> _committed = [];
+    // Entries known committed (applied somewhere), by index - 1: applies happen in order, so this is always a prefix.
+    private readonly List<(ulong Term, byte[] Data, ulong TermBound)> _committed = [];
     private readonly ulong[] _durableCommit = new ulong[16];
     private readonly List<Entry> _logScratch = [];
     private readonly List<Entry> _otherLogScratch = [];
