@@ -16,7 +16,7 @@ public sealed class OverlayState(INamespaceState baseState) : INamespaceState
     private readonly List<StateEffect> _effects = [];
     private long? _nextInodeId;
 
-    public INamespaceState Base { get; } = baseState;
+    public INamespaceState Base { get; private set; } = baseState;
 
     /// <summary>Every change since creation or the last <see cref="Clear"/>, in the order made.</summary>
     public IReadOnlyList<StateEffect> Effects => _effects;
@@ -81,6 +81,12 @@ public sealed class OverlayState(INamespaceState baseState) : INamespaceState
             }
         }
     }
+
+    /// <summary>
+    /// Reads through <paramref name="newBase"/> from now on. A pipelined writer uses it once the group this
+    /// overlay was stacked on is durable: the new base must show the same data the old one did.
+    /// </summary>
+    public void Rebase(INamespaceState newBase) => Base = newBase;
 
     /// <summary>Forgets every change (after they were committed to the base, or abandoned).</summary>
     public void Clear()

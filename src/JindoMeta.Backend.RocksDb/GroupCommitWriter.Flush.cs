@@ -1,0 +1,55 @@
+using JindoMeta.Namespace.Errors;
+using JindoMeta.RocksDb;
+
+namespace JindoMeta.Backend.RocksDb;
+
+internal sealed partial class GroupCommitWriter
+{
+    private void RunFlusher()
+    {
+        while (true)
+        {
+            _flushRequested.Wait();
+            _flushRequested.Reset();
+            var group = Interlocked.Exchange(ref _toFlush, null);
+            if (group is null)
+            {
+                if (_stopping)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            Flush(group);
+            group.Flushed.Set();
+        }
+    }
+
+    private void Flush(CommitGroup group)
+    {
+        if (_failure is null && group.Batch.Count > 0)
+        {
+            try
+            {
+                _store.Database.Write(group.Batch, _options.SyncWrites);
+                Volatile.Write(ref _lastChangeIndex, group.LastChangeIndex);
+            }
+            catch (RocksDbException e)
+            {
+                _failure = new NamespaceError(ErrorCode.StorageFailure,
+                    $"Writing to the namespace store failed ({e.Message}); no further writes are accepted until a restart. " +
+                    "The outcome of the operations in flight is unknown.");
+            }
+        }
+
+        Interlocked.Increment(ref _groups);
+        Interlocked.Add(ref _commands, group.Commands.Count);
+        var failure = _failure;
+        foreach (var pending in group.Commands)
+        {
+            pending.Completion.TrySetResult(failure is null ? pending.Result : failure);
+        }
+    }
+}
