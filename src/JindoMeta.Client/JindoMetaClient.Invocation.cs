@@ -46,7 +46,7 @@ public sealed partial class JindoMetaClient
 
             if (attempt >= Options.MaxAttempts)
             {
-                throw ToException(failure, address, attempt, $"gave up after {attempt} attempts");
+                throw ToException(failure, address, attempt, "attempt limit reached");
             }
 
             var leader = failure.Trailers.GetString(RetryRule.LeaderTrailer);
@@ -61,8 +61,7 @@ public sealed partial class JindoMetaClient
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= delay)
             {
-                throw new JindoMetaException(StatusCode.DeadlineExceeded, JindoErrorCode.None,
-                    $"Deadline of {Options.Deadline.TotalSeconds:0.###}s exceeded after {attempt} attempts; last error: {failure.Status.Detail}", address);
+                throw ToException(failure, address, attempt, $"deadline of {Options.Deadline.TotalSeconds:0.###}s exceeded", StatusCode.DeadlineExceeded);
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -107,7 +106,7 @@ public sealed partial class JindoMetaClient
         }
     }
 
-    private JindoMetaException ToException(RpcException failure, string address, int attempts, string? note = null)
+    private JindoMetaException ToException(RpcException failure, string address, int attempts, string? note = null, StatusCode? status = null)
     {
         var codeText = failure.Trailers.GetString(RetryRule.ErrorCodeTrailer);
         var code = int.TryParse(codeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
@@ -117,13 +116,13 @@ public sealed partial class JindoMetaClient
         if (failure.StatusCode == StatusCode.Unavailable && code == JindoErrorCode.None)
         {
             message = $"Cannot reach a JindoMeta server ({RpcAddressList.ConfigKey} = {string.Join(",", Options.Addresses)}; " +
-                $"{attempts} attempt{(attempts == 1 ? "" : "s")}): {message}";
+                $"{attempts} attempt{(attempts == 1 ? "" : "s")}{(note is null ? "" : ", " + note)}): {message}";
         }
         else if (note is not null)
         {
             message = $"{message} ({note})";
         }
 
-        return new JindoMetaException(failure.StatusCode, code, message, address, failure);
+        return new JindoMetaException(status ?? failure.StatusCode, code, message, address, failure);
     }
 }
