@@ -144,7 +144,8 @@ internal sealed partial class KvSimulation
             {
                 // Crash before this step's Ready is processed: whatever the node accepted but did not persist is lost.
                 _nodes[victim].Crash();
-                _downUntil[victim] = (int)_now + 5 + _random.Next(60);
+                // A third of crashes are quick restarts (a process kill), the rest longer outages.
+                _downUntil[victim] = (int)_now + (_random.Next(3) == 0 ? 1 : 5 + _random.Next(60));
                 _crashes++;
                 Trace($"crash {victim + 1}");
             }
