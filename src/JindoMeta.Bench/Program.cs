@@ -1,4 +1,5 @@
 using JindoMeta.Bench.Namespace;
+using JindoMeta.Bench.Replication;
 using JindoMeta.Bench.Rpc;
 
 namespace JindoMeta.Bench;
@@ -6,7 +7,8 @@ namespace JindoMeta.Bench;
 /// <summary>
 /// `jindometa-bench SUITE [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]`: prints a table and a
 /// JSON line per suite. Suites: namespace (in-process engine + rocksdb backend vs raw RocksDB), rpc (the daemon
-/// over gRPC on loopback vs an empty call and the in-process figures).
+/// over gRPC on loopback vs an empty call and the in-process figures), raft (consensus core and log store),
+/// tablestore (our client against the emulator).
 /// </summary>
 internal static class Program
 {
@@ -14,7 +16,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
+            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|raft|tablestore [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
             return 2;
         }
 
@@ -23,13 +25,15 @@ internal static class Program
         {
             "namespace" => await NamespaceBenchmark.RunAsync(settings),
             "rpc" => await RpcNamespaceBenchmark.RunAsync(settings),
+            "raft" => RaftBenchmark.Run(settings),
+            "tablestore" => await TableStoreSuite.RunAsync(),
             _ => Unknown(args[0]),
         };
     }
 
     private static int Unknown(string suite)
     {
-        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc)");
+        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, raft, tablestore)");
         return 2;
     }
 }
