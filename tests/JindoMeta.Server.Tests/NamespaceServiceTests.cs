@@ -103,6 +103,7 @@ public sealed class NamespaceServiceTests : IAsyncLifetime
         var unnamed = await Assert.ThrowsAsync<RpcException>(() => _client.GetFileInfoAsync("/", ns: ""));
 
         Assert.Equal("Namespace 'nope' is not served here (served: other, test)", unknown.Status.Detail);
+        Assert.Equal((StatusCode.NotFound, "25014"), (unknown.StatusCode, unknown.Trailers.GetString("jindo-error-code")));
         Assert.Equal(StatusCode.InvalidArgument, unnamed.StatusCode);
         Assert.NotNull((await _client.GetFileInfoAsync("/only-in-other", ns: "other")).Status);
     }
@@ -118,6 +119,7 @@ public sealed class NamespaceServiceTests : IAsyncLifetime
         var test = status.Namespaces.Single(n => n.Name == "test");
         var node = Assert.Single(test.Nodes);
         Assert.Equal(("LEADER", "RUNNING"), (node.Role, node.State));
+        Assert.Equal(_daemon.Address, node.Address); // the bound port, not the configured 0
         Assert.True(node.LastCommittedIndex >= 1);
         Assert.Equal("n/a", test.Properties["_synced"]);
         Assert.True(test.Properties.ContainsKey("commandsPerSyncedWrite"));

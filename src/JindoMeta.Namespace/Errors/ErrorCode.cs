@@ -21,5 +21,6 @@ public enum ErrorCode
     NotLeader = 25011,
     Unavailable = 25012,
     StorageFailure = 25013,
+    NamespaceNotFound = 25014,
     ReadOnly = 25021,
 }

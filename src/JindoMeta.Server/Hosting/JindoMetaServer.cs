@@ -54,7 +54,8 @@ public static class JindoMetaServer
             var groups = new GroupResolver(settings.GroupOverrides, TimeProvider.System);
             var namespaceService = new NamespaceRpcService(registry, groups, settings).CreateDefinition();
             app.MapGrpcService(namespaceService);
-            app.MapGrpcService(new AdminRpcService(registry, settings).CreateDefinition());
+            var advertised = $"{Environment.MachineName}:{settings.Port}";
+            app.MapGrpcService(new AdminRpcService(registry, settings, () => Volatile.Read(ref advertised)).CreateDefinition());
             var health = app.MapGrpcHealth();
             app.MapGrpcReflection();
             app.Lifetime.ApplicationStopping.Register(() =>
@@ -76,6 +77,7 @@ public static class JindoMetaServer
             }
 
             var port = BoundPort(app, settings.Port);
+            Volatile.Write(ref advertised, $"{AdvertisedHost(settings.BindAddress)}:{port}");
             health.SetServingStatus("", JindoMeta.Protos.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
             logger.Information(
                 "JindoMeta serving {Namespaces} on {Address}:{Port} (backend {Backend}, data {DataDirectory})",
@@ -155,6 +157,10 @@ public static class JindoMetaServer
         return addresses.Select(a => new Uri(a.Replace("[::]", "localhost", StringComparison.Ordinal).Replace("0.0.0.0", "localhost", StringComparison.Ordinal)).Port)
             .FirstOrDefault(configured);
     }
+
+    /// <summary>The host clients use: the bind address, or this machine's name when listening on every address.</summary>
+    private static string AdvertisedHost(IPAddress bind) =>
+        bind.Equals(IPAddress.Any) || bind.Equals(IPAddress.IPv6Any) ? Environment.MachineName : bind.ToString();
 
     private static string Loopback(IPAddress bind) => bind.Equals(IPAddress.Any) || bind.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : bind.ToString();
 }

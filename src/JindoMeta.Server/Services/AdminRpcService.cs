@@ -1,4 +1,3 @@
-using System.Globalization;
 using JindoMeta.Rpc.Server;
 using JindoMeta.Server.Configuration;
 using Proto = JindoMeta.Protos.V1;
@@ -6,7 +5,7 @@ using Proto = JindoMeta.Protos.V1;
 namespace JindoMeta.Server.Services;
 
 /// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows.</summary>
-public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings settings)
+public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings settings, Func<string> advertisedAddress)
 {
     /// <summary>Until the async uploader exists there is no replica to be in sync with.</summary>
     public const string NoUploader = "n/a";
@@ -24,7 +23,7 @@ public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings s
             var entry = new Proto.NamespaceStatus { Name = name, BackendType = status.BackendType };
             entry.Nodes.Add(new Proto.NodeStatus
             {
-                Address = $"{Environment.MachineName}:{settings.Port.ToString(CultureInfo.InvariantCulture)}",
+                Address = advertisedAddress(),
                 Role = status.Role,
                 State = status.State,
                 LastCommittedIndex = status.LastCommittedIndex,

@@ -12,7 +12,7 @@ public static class ErrorMapping
 
     public static StatusCode StatusOf(ErrorCode code) => code switch
     {
-        ErrorCode.FileNotFound => StatusCode.NotFound,
+        ErrorCode.FileNotFound or ErrorCode.NamespaceNotFound => StatusCode.NotFound,
         ErrorCode.FileAlreadyExists => StatusCode.AlreadyExists,
         ErrorCode.AccessDenied => StatusCode.PermissionDenied,
         ErrorCode.InvalidPath or ErrorCode.InvalidArgument => StatusCode.InvalidArgument,

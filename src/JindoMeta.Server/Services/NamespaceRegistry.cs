@@ -24,7 +24,7 @@ public sealed class NamespaceRegistry(IReadOnlyDictionary<string, INamespaceBack
         var served = string.Join(", ", Backends.Keys.Order(StringComparer.Ordinal));
         return name.Length == 0
             ? NamespaceError.InvalidArgument($"The request names no namespace and this server serves several: {served}")
-            : new NamespaceError(ErrorCode.FileNotFound, $"Namespace '{name}' is not served here (served: {served})");
+            : new NamespaceError(ErrorCode.NamespaceNotFound, $"Namespace '{name}' is not served here (served: {served})");
     }
 
     /// <summary>Closes every backend (each finishes the commands it already queued).</summary>

@@ -16,7 +16,7 @@ public sealed class JfsEndToEndTests(DaemonFixture daemon) : IClassFixture<Daemo
         var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("backend=rocksdb namespaces=1", lines[0]);
         Assert.Equal("namespace=test backend=rocksdb", lines[1]);
-        Assert.Matches(new Regex(@"^  \S+:\d+ LEADER state=RUNNING lastIndex=\d+$"), lines[2]);
+        Assert.Matches(new Regex($@"^  {Regex.Escape(daemon.Address)} LEADER state=RUNNING lastIndex=\d+$"), lines[2]);
         Assert.Equal("  _synced=n/a", lines[3]);
         Assert.Equal(4, lines.Length);
 
