@@ -18,6 +18,9 @@ public static class NamespaceBenchmark
     private const ushort Mode644 = 0x1A4;
     private static readonly CallerIdentity Root = new("root", ["supergroup"]);
 
+    // RocksDB rows a durable create wrote on average, per caller count (for the rows/s comparison with raw puts).
+    private static readonly Dictionary<int, double> CreateRowsPerCommand = [];
+
     public static async Task<int> RunAsync(BenchSettings settings)
     {
         var rows = new List<Measurement>();
@@ -63,6 +66,7 @@ public static class NamespaceBenchmark
             var c = callers.ToString(CultureInfo.InvariantCulture);
             ratios[$"create@{c} / raw batch64 put"] = Rate("create (durable)", callers) / rawBatch64;
             ratios[$"create@{c} / raw batch256 put"] = Rate("create (durable)", callers) / rawBatch256;
+            ratios[$"create@{c} rows/s / raw batch64 put"] = Rate("create (durable)", callers) * CreateRowsPerCommand[callers] / rawBatch64;
             ratios[$"mkdir@{c} / raw batch64 put"] = Rate("mkdir (durable)", callers) / rawBatch64;
             ratios[$"getFileInfo depth4@{c} / (raw get@{c} / 4)"] = Rate("getFileInfo depth 4", callers) / (Rate("raw get", callers) / 4);
         }
@@ -209,6 +213,11 @@ public static class NamespaceBenchmark
         var measurement = await Runner.RunAsync(sync ? "create (durable)" : "create (unsynced: CPU ceiling)", callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
             Check(await backend.SubmitAsync(new CreateFileCommand(Root, $"/c/c{caller}/f{sequence}", Mode644, false, false, 3, 128L << 20))));
         var detail = backend.GetStatus().Detail;
+        if (sync)
+        {
+            CreateRowsPerCommand[callers] = double.Parse(detail["rowsPerCommand"], CultureInfo.InvariantCulture);
+        }
+
         Console.Error.WriteLine($"#   create@{callers} sync={sync}: {detail["commandsPerSyncedWrite"]} commands per synced write, {detail["rowsPerCommand"]} RocksDB rows per command");
         return measurement;
     }
