@@ -37,6 +37,27 @@ public static partial class RpcNamespaceBenchmark
         var checkRequest = new Health.HealthCheckRequest();
         var paths = await PreloadAsync(channel, options);
 
+        if (settings.Only is { } only)
+        {
+            // Profiling aid: one scenario, long enough to attach a profiler to the daemon.
+            Console.WriteLine($"# only '{only}' against daemon pid {daemon.Process.Id}");
+            foreach (var callers in settings.Callers)
+            {
+                Console.WriteLine(only switch
+                {
+                    "getFileInfo" => await Runner.RunAsync("rpc getFileInfo depth 4", callers, settings.WarmUp, settings.Duration,
+                        async (caller, sequence) => await Call<Proto.GetFileInfoRequest, Proto.FileStatusResponse>(channel, "GetFileInfo",
+                            new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, options)),
+                    "create" => await Runner.RunAsync("rpc create (durable)", callers, settings.WarmUp, settings.Duration,
+                        async (caller, sequence) => await Call<Proto.CreateRequest, Proto.FileStatusResponse>(channel, "Create",
+                            new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, options)),
+                    _ => throw new ArgumentException($"--only takes getFileInfo or create for the rpc suite, not {only}"),
+                });
+            }
+
+            return 0;
+        }
+
         foreach (var callers in settings.Callers)
         {
             Add(await Runner.RunAsync("rpc empty call (health)", callers, settings.WarmUp, settings.Duration,
