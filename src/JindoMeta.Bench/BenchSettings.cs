@@ -3,7 +3,7 @@ using System.Globalization;
 namespace JindoMeta.Bench;
 
 /// <summary>Command-line settings shared by every suite; <see cref="Only"/> runs just the scenarios whose name contains it.</summary>
-public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnlyList<int> Callers, string WorkDirectory, string? Only = null)
+public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnlyList<int> Callers, string WorkDirectory, string? Only = null, int Connections = 4)
 {
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
@@ -12,6 +12,7 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
         IReadOnlyList<int> callers = [1, 16, 64];
         var work = Path.Combine(Path.GetTempPath(), "jindometa-bench");
         string? only = null;
+        var connections = 4;
         for (var i = 0; i < args.Count; i++)
         {
             var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -29,17 +30,20 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
                 case "--only":
                     only = value;
                     break;
+                case "--connections":
+                    connections = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
                 case "--dir":
                     work = value;
                     break;
                 default:
-                    throw new ArgumentException($"unknown option {args[i]} (known: --seconds --warmup --callers --dir --only)");
+                    throw new ArgumentException($"unknown option {args[i]} (known: --seconds --warmup --callers --dir --only --connections)");
             }
 
             i++;
         }
 
-        return new BenchSettings(warmUp, duration, callers, work, only);
+        return new BenchSettings(warmUp, duration, callers, work, only, connections);
     }
 }
 
