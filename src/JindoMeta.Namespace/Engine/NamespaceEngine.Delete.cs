@@ -11,26 +11,15 @@ public sealed partial class NamespaceEngine
 {
     private Result<FileStatus?> Delete(OverlayState state, DeleteCommand command, long timestampMs)
     {
-        var found = ResolveExisting(state, command.Path, command.Caller);
+        var found = ResolveRemovable(state, command.Path, command.Caller, NamespaceError.InvalidArgument("Cannot delete the root directory /"));
         if (!found.IsOk)
         {
             return found.Error!;
         }
 
         var resolved = found.Value;
-        if (resolved.IsRoot)
-        {
-            return NamespaceError.InvalidArgument("Cannot delete the root directory /");
-        }
-
         var target = resolved.Last!;
         var parent = resolved.Parent!;
-        var parentPath = resolved.PrefixPath(resolved.Depth - 1);
-        if ((CheckAccess(parent, parentPath, command.Caller, FsAction.Write) ??
-            CheckStickyBit(parent, target, command.Path, command.Caller)) is { } denied)
-        {
-            return denied;
-        }
 
         if (target.IsDirectory && HasChildren(state, target.Id))
         {
@@ -50,6 +39,31 @@ public sealed partial class NamespaceEngine
         state.Delete(parent.Id, resolved.Name);
         Touch(state, resolved, resolved.Depth - 1, timestampMs);
         return Result<FileStatus?>.Ok(null);
+    }
+
+    /// <summary>
+    /// Resolves an existing entry that is about to leave its directory (delete, rename source): never the root,
+    /// and the caller needs write on the parent and must pass its sticky bit.
+    /// </summary>
+    private Result<ResolvedPath> ResolveRemovable(INamespaceState state, string path, CallerIdentity caller, NamespaceError rootError)
+    {
+        var found = ResolveExisting(state, path, caller);
+        if (!found.IsOk)
+        {
+            return found;
+        }
+
+        var resolved = found.Value;
+        if (resolved.IsRoot)
+        {
+            return rootError;
+        }
+
+        var parent = resolved.Parent!;
+        return (CheckAccess(parent, resolved.PrefixPath(resolved.Depth - 1), caller, FsAction.Write) ??
+            CheckStickyBit(parent, resolved.Last!, path, caller)) is { } denied
+            ? denied
+            : resolved;
     }
 
     private static bool HasChildren(INamespaceState state, long directoryId)

@@ -17,25 +17,15 @@ public sealed partial class NamespaceEngine
             return destinationParsed.Error!;
         }
 
-        var found = ResolveExisting(state, command.Source, command.Caller);
+        var found = ResolveRemovable(state, command.Source, command.Caller, NamespaceError.InvalidRename("Cannot rename the root directory /"));
         if (!found.IsOk)
         {
             return found.Error!;
         }
 
         var source = found.Value;
-        if (source.IsRoot)
-        {
-            return NamespaceError.InvalidRename("Cannot rename the root directory /");
-        }
-
         var moved = source.Last!;
         var sourceParent = source.Parent!;
-        if ((CheckAccess(sourceParent, source.PrefixPath(source.Depth - 1), command.Caller, FsAction.Write) ??
-            CheckStickyBit(sourceParent, moved, command.Source, command.Caller)) is { } denied)
-        {
-            return denied;
-        }
 
         var target = ResolvedPath.Walk(state, command.Destination, destinationParsed.Value);
         if (!command.Overwrite && target.Last is { IsDirectory: true })

@@ -1,0 +1,30 @@
+using JindoMeta.Client;
+using JindoMeta.Namespace.Errors;
+using JindoMeta.Rpc;
+using JindoMeta.Server.Services;
+
+namespace JindoMeta.Server.Tests;
+
+/// <summary>
+/// The numeric codes are a wire contract: the client keeps its own copy (it must not depend on the engine), so
+/// this keeps the two enums in step and checks every code maps to a gRPC status.
+/// </summary>
+public sealed class ErrorCodeContractTests
+{
+    [Fact]
+    public void The_client_knows_every_server_code_by_the_same_name_and_number()
+    {
+        var server = Enum.GetValues<ErrorCode>().ToDictionary(c => c.ToString(), c => (int)c);
+        var client = Enum.GetValues<JindoErrorCode>().ToDictionary(c => c.ToString(), c => (int)c);
+
+        Assert.Equal(server.OrderBy(p => p.Key), client.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void Only_internal_failures_map_to_INTERNAL()
+    {
+        var internalCodes = Enum.GetValues<ErrorCode>().Where(c => ErrorMapping.StatusOf(c) == StatusCode.Internal);
+
+        Assert.Equal([ErrorCode.None, ErrorCode.StorageFailure], internalCodes.Order());
+    }
+}
