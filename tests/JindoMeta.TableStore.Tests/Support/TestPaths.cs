@@ -2,8 +2,11 @@ namespace JindoMeta.TableStore.Tests.Support;
 
 internal static class TestPaths
 {
-    /// <summary>shared/reference/tablestore/vectors, found by walking up from the test binaries (repo's ../shared).</summary>
-    public static string VectorDirectory { get; } = FindUp(Path.Combine("shared", "reference", "tablestore", "vectors"));
+    /// <summary>
+    /// The golden vectors captured from the official Node SDK (a copy of ../shared/reference/tablestore/vectors kept
+    /// in the repo, so a clone without ../shared still runs them).
+    /// </summary>
+    public static string VectorDirectory { get; } = FindUp(Path.Combine("tests", "JindoMeta.TableStore.Tests", "Vectors", "data"));
 
     /// <summary>tests/JindoMeta.TableStore.Tests/node (holds node_modules with tablestore@5.6.5).</summary>
     public static string NodeDirectory { get; } = FindUp(Path.Combine("tests", "JindoMeta.TableStore.Tests", "node"));
