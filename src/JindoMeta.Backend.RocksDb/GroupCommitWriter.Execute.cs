@@ -1,4 +1,7 @@
 using System.Threading.Channels;
+using JindoMeta.Namespace.Engine;
+using JindoMeta.Namespace.Errors;
+using JindoMeta.RocksDb;
 using JindoMeta.Namespace.Schema;
 
 
@@ -63,7 +66,25 @@ internal sealed partial class GroupCommitWriter
         foreach (var pending in group.Commands)
         {
             var timestamp = _lastTimestamp = Math.Max(_lastTimestamp, _clock.GetUtcNow().ToUnixTimeMilliseconds());
-            var outcome = _engine.Execute(group.Overlay, pending.Command, timestamp);
+            CommandOutcome outcome;
+            try
+            {
+                outcome = _engine.Execute(group.Overlay, pending.Command, timestamp);
+            }
+            catch (Exception e) when (e is InvalidDataException or RocksDbException)
+            {
+                // A damaged row or a failed read fails this command only: its effects were never applied to the
+                // group's overlay, and the rest of the namespace stays writable.
+                pending.Result = new NamespaceError(ErrorCode.StorageFailure, $"Reading the namespace store failed: {e.Message}");
+                continue;
+            }
+            catch (Exception e)
+            {
+                // An engine bug: stop writing rather than guess; every pending and later command gets the error.
+                _failure = new NamespaceError(ErrorCode.StorageFailure, $"The namespace writer stopped after an internal error: {e.GetType().Name}: {e.Message}");
+                return changeIndex;
+            }
+
             pending.Result = outcome.ToResult();
             if (outcome.Effects.Count == 0)
             {

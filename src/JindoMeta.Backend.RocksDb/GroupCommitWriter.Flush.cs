@@ -22,8 +22,14 @@ internal sealed partial class GroupCommitWriter
                 continue;
             }
 
-            Flush(group);
-            group.Flushed.Set();
+            try
+            {
+                Flush(group);
+            }
+            finally
+            {
+                group.Flushed.Set(); // even on a bug: the executor and Dispose wait on it
+            }
         }
     }
 
@@ -36,7 +42,7 @@ internal sealed partial class GroupCommitWriter
                 _store.Database.Write(group.Batch, _options.SyncWrites);
                 Volatile.Write(ref _lastChangeIndex, group.LastChangeIndex);
             }
-            catch (RocksDbException e)
+            catch (Exception e) when (e is RocksDbException or ObjectDisposedException or InvalidOperationException)
             {
                 _failure = new NamespaceError(ErrorCode.StorageFailure,
                     $"Writing to the namespace store failed ({e.Message}); no further writes are accepted until a restart. " +

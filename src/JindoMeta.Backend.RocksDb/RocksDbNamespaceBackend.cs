@@ -5,6 +5,7 @@ using JindoMeta.Namespace.Errors;
 using JindoMeta.Namespace.Model;
 using JindoMeta.Namespace.Schema;
 using JindoMeta.Namespace.Security;
+using JindoMeta.RocksDb;
 
 namespace JindoMeta.Backend.RocksDb;
 
@@ -56,24 +57,15 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
             : _writer.SubmitAsync(command, cancellationToken);
     }
 
-    public ValueTask<Result<FileStatus>> GetFileInfoAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default)
-    {
-        using var snapshot = _store.Database.CreateSnapshot();
-        return ValueTask.FromResult(_engine.GetFileInfo(new RocksDbNamespaceState(_store, snapshot), path, caller));
-    }
+    public ValueTask<Result<FileStatus>> GetFileInfoAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default) =>
+        Read(state => _engine.GetFileInfo(state, path, caller));
 
     public ValueTask<Result<DirectoryListing>> ListStatusAsync(
-        string path, string? startAfter, int limit, CallerIdentity caller, CancellationToken cancellationToken = default)
-    {
-        using var snapshot = _store.Database.CreateSnapshot();
-        return ValueTask.FromResult(_engine.ListStatus(new RocksDbNamespaceState(_store, snapshot), path, startAfter, limit, caller));
-    }
+        string path, string? startAfter, int limit, CallerIdentity caller, CancellationToken cancellationToken = default) =>
+        Read(state => _engine.ListStatus(state, path, startAfter, limit, caller));
 
-    public ValueTask<Result<ContentSummary>> GetContentSummaryAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default)
-    {
-        using var snapshot = _store.Database.CreateSnapshot();
-        return ValueTask.FromResult(_engine.GetContentSummary(new RocksDbNamespaceState(_store, snapshot), path, caller));
-    }
+    public ValueTask<Result<ContentSummary>> GetContentSummaryAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default) =>
+        Read(state => _engine.GetContentSummary(state, path, caller));
 
     public BackendStatus GetStatus()
     {
@@ -99,6 +91,20 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
     {
         var (_, commands, rows) = _writer.GroupStatistics;
         return commands == 0 ? 0 : (double)rows / commands;
+    }
+
+    /// <summary>Runs a read at one snapshot; a damaged row or a failed read is a StorageFailure error, not an exception.</summary>
+    private ValueTask<Result<T>> Read<T>(Func<RocksDbNamespaceState, Result<T>> read)
+    {
+        try
+        {
+            using var snapshot = _store.Database.CreateSnapshot();
+            return ValueTask.FromResult(read(new RocksDbNamespaceState(_store, snapshot)));
+        }
+        catch (Exception e) when (e is InvalidDataException or RocksDbException)
+        {
+            return ValueTask.FromResult(Result<T>.Fail(new NamespaceError(ErrorCode.StorageFailure, $"Reading the namespace store failed: {e.Message}")));
+        }
     }
 
     /// <summary>A RocksDB property of the store (e.g. "rocksdb.stats"), for operators' detail views.</summary>

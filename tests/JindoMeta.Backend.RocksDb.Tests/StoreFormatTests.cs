@@ -1,5 +1,7 @@
 using System.Text;
 using JindoMeta.Backend.RocksDb.Tests.Support;
+using JindoMeta.Namespace.Commands;
+using JindoMeta.Namespace.Errors;
 using JindoMeta.Namespace.Schema;
 using JindoMeta.RocksDb;
 using static JindoMeta.Backend.RocksDb.Tests.Support.BackendHarness;
@@ -61,9 +63,19 @@ public sealed class StoreFormatTests : IDisposable
         }
 
         await using var reopened = Open(_temp.Path);
-        var error = await Assert.ThrowsAsync<InvalidDataException>(async () => await reopened.GetFileInfoAsync("/victim", Callers.Root));
-        Assert.Contains("\"victim\"", error.Message, StringComparison.Ordinal);
-        Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        var read = await reopened.GetFileInfoAsync("/victim", Callers.Root);
+        var write = await reopened.SubmitAsync(new MkdirsCommand(Callers.Root, "/victim/child", Mode755, CreateParent: true));
+
+        foreach (var error in new[] { read.Error, write.Error })
+        {
+            Assert.Equal(ErrorCode.StorageFailure, error?.Code);
+            Assert.Contains("\"victim\"", error!.Message, StringComparison.Ordinal);
+            Assert.Contains("damaged", error.Message, StringComparison.Ordinal);
+        }
+
+        // One damaged row fails the operations that touch it, not the namespace.
+        AssertOk(await reopened.SubmitAsync(new MkdirsCommand(Callers.Root, "/healthy", Mode755, CreateParent: true)));
+        AssertOk(await reopened.GetFileInfoAsync("/healthy", Callers.Root));
     }
 
     /// <summary>The store read with the independent `ldb` tool (rocksdb-tools): the schema is what we say it is.</summary>
