@@ -16,20 +16,23 @@ internal sealed class RocksDbChangeFeed(NamespaceStore store, GroupCommitWriter 
     public IReadOnlyList<ChangeEntry> Read(long fromIndex, int maxEntries)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEntries);
-        var first = FirstIndex;
+        var last = LastIndex; // only entries whose batch was acknowledged
+
+        // One snapshot for the trim mark and the entries, so a concurrent Trim cannot make entries vanish unseen.
+        using var snapshot = store.Database.CreateSnapshot();
+        var first = (store.ReadInt64(NamespaceSchema.MetaKeys.TrimmedChangeIndex, snapshot) ?? 0) + 1;
         if (fromIndex < first)
         {
             throw new ArgumentOutOfRangeException(nameof(fromIndex), fromIndex, $"Change-feed entries before {first} were trimmed.");
         }
 
-        var last = LastIndex; // only entries whose batch was acknowledged
-        var entries = new List<ChangeEntry>((int)Math.Clamp(last - fromIndex + 1, 0, maxEntries));
+        var entries = new List<ChangeEntry>((int)Math.Clamp(last - fromIndex + 1, 0, Math.Min(maxEntries, 1024)));
         if (fromIndex > last)
         {
             return entries;
         }
 
-        using var iterator = store.Database.NewIterator(store.Changes, NamespaceSchema.ChangeKey(fromIndex), NamespaceSchema.ChangeKey(last + 1));
+        using var iterator = store.Database.NewIterator(store.Changes, NamespaceSchema.ChangeKey(fromIndex), NamespaceSchema.ChangeKey(last + 1), snapshot);
         for (iterator.SeekToFirst(); iterator.Valid && entries.Count < maxEntries; iterator.Next())
         {
             var index = NamespaceSchema.ReadInt64Value(iterator.Key, "change index");

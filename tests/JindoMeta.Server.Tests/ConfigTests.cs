@@ -28,13 +28,26 @@ public sealed class ConfigTests
     [InlineData("dfs.blocksize = 12x", "site.cfg:1: dfs.blocksize = '12x' must be a size in bytes (suffixes k, m, g allowed) within [1m, 1024g]")]
     [InlineData("jfs.namespaces = a,,b", "site.cfg:1: jfs.namespaces = 'a,,b' must be a comma-separated list of names without empty entries")]
     [InlineData("fs.permissions.umask-mode = 089", "site.cfg:1: fs.permissions.umask-mode = '089' must be an octal mode such as 022")]
-    [InlineData("just some words", "site.cfg:1: expected 'key = value', got 'just some words'")]
+    [InlineData("just some words", "site.cfg:1: expected 'key = value' after 'just'")]
     public void A_bad_file_line_is_one_error_naming_the_place_and_the_key(string line, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => EffectiveConfig.Load("site.cfg", [line], NoEnvironment, []));
 
         Assert.Equal(expected, error.Message);
         Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData("namespace.ots.accessSecret: Sup3rS3cret")]
+    [InlineData("namespace.ots.accessSecret Sup3rS3cret")]
+    public void A_malformed_line_never_echoes_what_follows_the_key(string line)
+    {
+        var fromFile = Assert.Throws<ConfigException>(() => EffectiveConfig.Load("site.cfg", [line], NoEnvironment, []));
+        var fromCommandLine = Assert.Throws<ConfigException>(() => EffectiveConfig.Load(null, null, NoEnvironment, [line]));
+
+        Assert.Equal("site.cfg:1: expected 'key = value' after 'namespace.ots.accessSecret'", fromFile.Message);
+        Assert.DoesNotContain("Sup3rS3cret", fromFile.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sup3rS3cret", fromCommandLine.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public static class ConfigKeys
     public const string OtsInstance = "namespace.ots.instance";
     public const string OtsAccessKey = "namespace.ots.accessKey";
     public const string OtsAccessSecret = "namespace.ots.accessSecret";
+    public const string OtsStsToken = "namespace.ots.stsToken";
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
@@ -75,6 +76,7 @@ public static class ConfigKeys
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),
         new(OtsAccessSecret, null, "Tablestore access key secret.", NonEmpty, Secret: true),
+        new(OtsStsToken, null, "Tablestore STS security token, with a temporary access key.", NonEmpty, Secret: true),
     ];
 
     private static readonly Dictionary<string, ConfigKey> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

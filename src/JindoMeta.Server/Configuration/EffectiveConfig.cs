@@ -53,7 +53,7 @@ public sealed class EffectiveConfig
         ApplyEnvironment(values, environment);
         foreach (var assignment in overrides)
         {
-            var (key, value) = Split(assignment) ?? throw new ConfigException($"-D {assignment}: expected key=value");
+            var (key, value) = Split(assignment) ?? throw new ConfigException($"-D {LeadingWord(assignment)}...: expected key=value");
             Set(values, key, value, ConfigSource.CommandLine, $"-D {key}");
         }
 
@@ -91,7 +91,7 @@ public sealed class EffectiveConfig
             }
 
             var where = $"{fileName}:{i + 1}";
-            var (key, value) = Split(line) ?? throw new ConfigException($"{where}: expected 'key = value', got '{Truncate(line)}'");
+            var (key, value) = Split(line) ?? throw new ConfigException($"{where}: expected 'key = value' after '{LeadingWord(line)}'");
             if (!seen.Add(key))
             {
                 throw new ConfigException($"{where}: {key} is set twice in the file");
@@ -148,6 +148,16 @@ public sealed class EffectiveConfig
         }
 
         return (assignment[..equals].Trim(), assignment[(equals + 1)..].Trim());
+    }
+
+    /// <summary>
+    /// The first word of a malformed line, and nothing after it: the rest may be a secret written with the wrong
+    /// separator ("namespace.ots.accessSecret: value"), and error messages end up in logs.
+    /// </summary>
+    private static string LeadingWord(string text)
+    {
+        var end = text.IndexOfAny([' ', '\t', ':', '=']);
+        return Truncate(end < 0 ? text : text[..end]);
     }
 
     private static string Truncate(string text) => text.Length > 80 ? text[..80] + "..." : text;

@@ -23,9 +23,9 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolve
     public GrpcServiceDefinition CreateDefinition() =>
         GrpcServiceDefinition.FromDescriptor(Proto.NamespaceReflection.Descriptor.Services.Single(s => s.Name == "NamespaceService"))
             .AddUnary<Proto.MkdirsRequest, Proto.FileStatusResponse>("Mkdirs", (r, c) => Submit(r.Namespace, c, caller =>
-                new MkdirsCommand(caller, r.Path, (ushort)(r.HasPermission ? r.Permission : DefaultDirectoryPermission), r.CreateParent, Umask(r.HasUmask, r.Umask))))
+                new MkdirsCommand(caller, r.Path, Mode(r.HasPermission ? r.Permission : DefaultDirectoryPermission), r.CreateParent, Umask(r.HasUmask, r.Umask))))
             .AddUnary<Proto.CreateRequest, Proto.FileStatusResponse>("Create", (r, c) => Submit(r.Namespace, c, caller =>
-                new CreateFileCommand(caller, r.Path, (ushort)(r.HasPermission ? r.Permission : DefaultFilePermission), r.Overwrite, r.CreateParent,
+                new CreateFileCommand(caller, r.Path, Mode(r.HasPermission ? r.Permission : DefaultFilePermission), r.Overwrite, r.CreateParent,
                     r.Replication == 0 ? settings.DefaultReplication : (short)Math.Clamp(r.Replication, short.MinValue, short.MaxValue),
                     r.BlockSize == 0 ? settings.DefaultBlockSize : r.BlockSize, Umask(r.HasUmask, r.Umask))))
             .AddUnary<Proto.CompleteRequest, Proto.FileStatusResponse>("Complete", (r, c) => Submit(r.Namespace, c, caller =>
@@ -38,7 +38,7 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolve
             .AddUnary<Proto.RenameRequest, Proto.FileStatusResponse>("Rename", (r, c) => Submit(r.Namespace, c, caller =>
                 new RenameCommand(caller, r.Source, r.Destination, r.Overwrite)))
             .AddUnary<Proto.SetPermissionRequest, Proto.FileStatusResponse>("SetPermission", (r, c) => Submit(r.Namespace, c, caller =>
-                new SetPermissionCommand(caller, r.Path, r.Permission > ushort.MaxValue ? ushort.MaxValue : (ushort)r.Permission)))
+                new SetPermissionCommand(caller, r.Path, Mode(r.Permission))))
             .AddUnary<Proto.SetOwnerRequest, Proto.FileStatusResponse>("SetOwner", (r, c) => Submit(r.Namespace, c, caller =>
                 new SetOwnerCommand(caller, r.Path, r.HasOwner ? r.Owner : null, r.HasGroup ? r.Group : null)))
             .AddUnary<Proto.SetTimesRequest, Proto.FileStatusResponse>("SetTimes", (r, c) => Submit(r.Namespace, c, caller =>
@@ -66,7 +66,10 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolve
                 return new Proto.ContentSummaryResponse { DirectoryCount = summary.DirectoryCount, FileCount = summary.FileCount, Length = summary.Length };
             });
 
-    private ushort Umask(bool given, uint umask) => given ? (ushort)Math.Min(umask, 0xFFFF) : settings.Umask;
+    private ushort Umask(bool given, uint umask) => given ? Mode(umask) : settings.Umask;
+
+    // Out-of-range values saturate (never wrap) so the engine rejects them by name instead of accepting a wrapped mode.
+    private static ushort Mode(uint value) => (ushort)Math.Min(value, ushort.MaxValue);
 
     private async ValueTask<Proto.FileStatusResponse> Submit(string namespaceName, ServerCallContext context, Func<CallerIdentity, NamespaceCommand> command)
     {
