@@ -1,7 +1,10 @@
-namespace JindoMeta.Backend.RocksDb.Tests.Support;
+namespace JindoMeta.Testing;
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
-public sealed class TempDirectory : IDisposable
+/// <summary>
+/// A fresh directory under the system temp folder, deleted with everything in it on dispose. Compiled into every
+/// test project (Directory.Build.props links tests/Shared).
+/// </summary>
+internal sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "jindometa")
     {
@@ -22,6 +25,9 @@ public sealed class TempDirectory : IDisposable
         catch (IOException)
         {
             // A child process may still hold a file for a moment; the OS temp cleaner takes it later.
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 }
