@@ -10,7 +10,8 @@ public sealed class TimeoutAndCredentialTests
     {
         await using var h = await EmulatorHarness.StartAsync();
         await h.Client.CreateTableAsync(EmulatorHarness.UsersSchema());
-        using var impatient = h.NewClient(o => o with { RequestTimeout = TimeSpan.FromMilliseconds(100), RetryDeadline = TimeSpan.FromMilliseconds(600) });
+        // A generous retry deadline: a loaded CI machine can spend the first attempt's budget connecting (seen flaking at 600 ms).
+        using var impatient = h.NewClient(o => o with { RequestTimeout = TimeSpan.FromMilliseconds(100), RetryDeadline = TimeSpan.FromSeconds(3) });
         h.Emulator.Faults = new FaultOptions { Latency = TimeSpan.FromMilliseconds(400) };
         var read = await Assert.ThrowsAsync<TableStoreException>(() => impatient.GetRowAsync("users", PrimaryKey.Of(("uid", "a"), ("seq", 1L))));
         Assert.Equal(TableStoreErrorCodes.ClientNetworkError, read.Code);
