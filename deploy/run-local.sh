@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if [ ! -e /usr/lib/x86_64-linux-gnu/librocksdb.so.7.8 ]; then
+if ! dpkg-query -W -f='${Status}' librocksdb7.8 2>/dev/null | grep -q "install ok installed"; then
   echo "== installing librocksdb7.8"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librocksdb7.8 >/dev/null

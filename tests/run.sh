@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 need_apt=()
-[ -e /usr/lib/x86_64-linux-gnu/librocksdb.so.7.8 ] && [ -e /usr/include/rocksdb/c.h ] || need_apt+=(librocksdb-dev)
-command -v ldb >/dev/null || need_apt+=(rocksdb-tools)
+installed librocksdb-dev || need_apt+=(librocksdb-dev)
+installed rocksdb-tools || need_apt+=(rocksdb-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   as_root apt-get update -qq
