@@ -40,7 +40,7 @@ public sealed partial class NamespaceEngine
         }
 
         var masked = (ushort)(command.Permission & ~command.Umask & FsPermission.Mask);
-        var created = CreateMissingDirectories(state, resolved, command.Caller, command.CreateParent, masked, masked, timestampMs);
+        var created = CreateMissingDirectories(state, resolved, command.Caller, command.CreateParent, masked, timestampMs);
         return created.IsOk ? new FileStatus(command.Path, created.Value) : created.Error!;
     }
 
@@ -198,24 +198,24 @@ public sealed partial class NamespaceEngine
             : null;
 
     /// <summary>
-    /// Creates every missing directory of <paramref name="resolved"/>; the last gets <paramref name="lastPermission"/>.
+    /// Creates every missing directory of <paramref name="resolved"/>; the last gets <paramref name="permission"/>
+    /// (already masked by the umask), the implicit parents that plus u+wx.
     /// </summary>
     private Result<InodeRecord> CreateMissingDirectories(
-        OverlayState state, ResolvedPath resolved, CallerIdentity caller, bool createParent, ushort lastPermission,
-        ushort maskedPermission, long timestampMs)
+        OverlayState state, ResolvedPath resolved, CallerIdentity caller, bool createParent, ushort permission, long timestampMs)
     {
         var directory = new InodeRecord
         {
             Id = 0,
             Type = InodeType.Directory,
-            Permission = lastPermission,
+            Permission = permission,
             Owner = caller.User,
             Group = "",
             ModificationTime = timestampMs,
             AccessTime = 0,
         };
         // HDFS (FSDirMkdirOp.addImplicitUwx) gives implicit parents the rwx bits plus u+wx, without the sticky bit.
-        var parentPermission = (ushort)((maskedPermission & ~FsPermission.StickyBit) | OwnerWriteExecute);
+        var parentPermission = (ushort)((permission & ~FsPermission.StickyBit) | OwnerWriteExecute);
         return CreateMissingEntries(state, resolved, caller, createParent, parentPermission, directory, timestampMs);
     }
 

@@ -83,6 +83,4 @@ internal sealed class ResolvedPath
 
         return new ResolvedPath(path, components, inodes, blockedAt);
     }
-
-    public static string Combine(string parent, string name) => PathRules.Combine(parent, name);
 }
