@@ -15,41 +15,51 @@ internal sealed partial class EmulatorEngine
 
     private PutRowResponse PutRow(PutRowRequest request)
     {
-        var transaction = TransactionFor(request.HasTransactionId ? request.TransactionId : null);
-        var (cu, returned) = WriteRow(Table(request.TableName), OperationType.Put, request.Row, request.Condition, request.ReturnContent, transaction);
-        FlushLog();
-        var reply = new PutRowResponse { Consumed = ProtocolMapper.ToConsumed(0, cu) };
-        if (returned is not null)
+        var (consumed, row) = SingleRowWrite(request.TableName, OperationType.Put, request.Row, request.Condition, request.ReturnContent,
+            request.HasTransactionId ? request.TransactionId : null);
+        var reply = new PutRowResponse { Consumed = consumed };
+        if (row is not null)
         {
-            reply.Row = ByteString.CopyFrom(returned);
+            reply.Row = row;
         }
+
         return reply;
     }
 
     private UpdateRowResponse UpdateRow(UpdateRowRequest request)
     {
-        var transaction = TransactionFor(request.HasTransactionId ? request.TransactionId : null);
-        var (cu, returned) = WriteRow(Table(request.TableName), OperationType.Update, request.RowChange, request.Condition, request.ReturnContent, transaction);
-        FlushLog();
-        var reply = new UpdateRowResponse { Consumed = ProtocolMapper.ToConsumed(0, cu) };
-        if (returned is not null)
+        var (consumed, row) = SingleRowWrite(request.TableName, OperationType.Update, request.RowChange, request.Condition, request.ReturnContent,
+            request.HasTransactionId ? request.TransactionId : null);
+        var reply = new UpdateRowResponse { Consumed = consumed };
+        if (row is not null)
         {
-            reply.Row = ByteString.CopyFrom(returned);
+            reply.Row = row;
         }
+
         return reply;
     }
 
     private DeleteRowResponse DeleteRow(DeleteRowRequest request)
     {
-        var transaction = TransactionFor(request.HasTransactionId ? request.TransactionId : null);
-        var (cu, returned) = WriteRow(Table(request.TableName), OperationType.Delete, request.PrimaryKey, request.Condition, request.ReturnContent, transaction);
-        FlushLog();
-        var reply = new DeleteRowResponse { Consumed = ProtocolMapper.ToConsumed(0, cu) };
-        if (returned is not null)
+        var (consumed, row) = SingleRowWrite(request.TableName, OperationType.Delete, request.PrimaryKey, request.Condition, request.ReturnContent,
+            request.HasTransactionId ? request.TransactionId : null);
+        var reply = new DeleteRowResponse { Consumed = consumed };
+        if (row is not null)
         {
-            reply.Row = ByteString.CopyFrom(returned);
+            reply.Row = row;
         }
+
         return reply;
+    }
+
+    /// <summary>PutRow, UpdateRow and DeleteRow alike: one checked write, logged, with the capacity it used and the returned row.</summary>
+    private (Protocol.ConsumedCapacity Consumed, ByteString? Row) SingleRowWrite(
+        string tableName, OperationType type, ByteString rowBytes, Condition condition, ReturnContent? returnContent, string? transactionId)
+    {
+        var transaction = TransactionFor(transactionId);
+        var (cu, returned) = WriteRow(Table(tableName), type, rowBytes, condition, returnContent, transaction);
+        FlushLog();
+        return (ProtocolMapper.ToConsumed(0, cu), returned is null ? null : ByteString.CopyFrom(returned));
     }
 
     /// <summary>Checks and applies one row write in memory (or in the transaction's overlay); queues its log record.</summary>
