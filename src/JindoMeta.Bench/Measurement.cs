@@ -7,17 +7,21 @@ namespace JindoMeta.Bench;
 /// <summary>One benchmark row: operations per second and latency percentiles.</summary>
 public sealed record Measurement(string Name, int Callers, double OpsPerSecond, double P50Micros, double P99Micros, long Operations)
 {
-    public static string Header => $"{"scenario",-34} {"callers",7} {"ops/s",12} {"p50 us",9} {"p99 us",9} {"ops",10}";
+    public static string Header => $"{"scenario",-34} {"callers",7} {"ops/s",12} {"p50 us",9} {"p99 us",9} {"ops",10} {"srv cpu us/op",13}";
+
+    /// <summary>CPU time another process (the daemon) spent per operation in the measured window, when known.</summary>
+    public double? ServerCpuMicrosPerOp { get; init; }
 
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Name,-34} {Callers,7} {OpsPerSecond,12:N0} {P50Micros,9:N1} {P99Micros,9:N1} {Operations,10:N0}");
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Name,-34} {Callers,7} {OpsPerSecond,12:N0} {P50Micros,9:N1} {P99Micros,9:N1} {Operations,10:N0} {(ServerCpuMicrosPerOp is { } cpu ? cpu.ToString("N1", CultureInfo.InvariantCulture) : "-"),13}");
 }
 
 /// <summary>Runs an operation from N concurrent callers for a fixed time after a warm-up, recording latencies.</summary>
 public static class Runner
 {
     public static async Task<Measurement> RunAsync(
-        string name, int callers, TimeSpan warmUp, TimeSpan duration, Func<int, long, ValueTask> operation)
+        string name, int callers, TimeSpan warmUp, TimeSpan duration, Func<int, long, ValueTask> operation, Func<TimeSpan>? serverCpu = null)
     {
         var latencies = new List<long>[callers];
         long[] counters = new long[callers];
@@ -45,16 +49,21 @@ public static class Runner
         }
 
         await Task.Delay(warmUp).ConfigureAwait(false);
+        var cpuBefore = serverCpu?.Invoke();
         Volatile.Write(ref measuring, true);
         var clock = Stopwatch.StartNew();
         await Task.Delay(duration).ConfigureAwait(false);
         Volatile.Write(ref measuring, false);
         var elapsed = clock.Elapsed;
+        var cpuAfter = serverCpu?.Invoke();
         Volatile.Write(ref stop, true);
         await Task.WhenAll(tasks).ConfigureAwait(false);
         var all = latencies.SelectMany(l => l).Order().ToArray();
         var operations = counters.Sum();
-        return new Measurement(name, callers, operations / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), operations);
+        return new Measurement(name, callers, operations / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), operations)
+        {
+            ServerCpuMicrosPerOp = cpuAfter - cpuBefore is { } cpu && operations > 0 ? cpu.TotalMicroseconds / operations : null,
+        };
     }
 
     /// <summary>A single-threaded loop measured by count (for raw baselines that batch internally).</summary>

@@ -62,19 +62,20 @@ public static partial class RpcNamespaceBenchmark
             return 0;
         }
 
+        var daemonCpu = daemon.CpuTime;
         foreach (var callers in settings.Callers)
         {
             Add(await Runner.RunAsync("rpc empty call (health)", callers, settings.WarmUp, settings.Duration,
-                async (caller, _) => await channels[caller % channels.Length].CallUnaryAsync(check, checkRequest, options)));
+                async (caller, _) => await channels[caller % channels.Length].CallUnaryAsync(check, checkRequest, options), daemonCpu));
             Add(await Runner.RunAsync("rpc getFileInfo depth 4", callers, settings.WarmUp, settings.Duration,
                 async (caller, sequence) => await Call<Proto.GetFileInfoRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "GetFileInfo",
-                    new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, options)));
+                    new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, options), daemonCpu));
             Add(await Runner.RunAsync("rpc mkdir (durable)", callers, settings.WarmUp, settings.Duration,
                 async (caller, sequence) => await Call<Proto.MkdirsRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "Mkdirs",
-                    new() { Path = $"/rpc/m{callers}/c{caller}/d{sequence}", CreateParent = true }, options)));
+                    new() { Path = $"/rpc/m{callers}/c{caller}/d{sequence}", CreateParent = true }, options), daemonCpu));
             Add(await Runner.RunAsync("rpc create (durable)", callers, settings.WarmUp, settings.Duration,
                 async (caller, sequence) => await Call<Proto.CreateRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "Create",
-                    new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, options)));
+                    new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, options), daemonCpu));
         }
 
         var inProcess = await NamespaceBenchmark.MeasureInProcessAsync(settings);
@@ -176,6 +177,13 @@ public static partial class RpcNamespaceBenchmark
 
     private sealed record Daemon(Process Process, string Address) : IDisposable
     {
+        /// <summary>The daemon's user + system CPU so far (for CPU per call over a measured window).</summary>
+        public TimeSpan CpuTime()
+        {
+            Process.Refresh();
+            return Process.TotalProcessorTime;
+        }
+
         public void Dispose()
         {
             Process.Kill();
