@@ -81,7 +81,7 @@ internal sealed partial class GroupCommitWriter
             catch (Exception e)
             {
                 // An engine bug: stop writing rather than guess; every pending and later command gets the error.
-                _failure = new NamespaceError(ErrorCode.StorageFailure, $"The namespace writer stopped after an internal error: {e.GetType().Name}: {e.Message}");
+                StopWrites(new NamespaceError(ErrorCode.StorageFailure, $"The namespace writer stopped after an internal error: {e.GetType().Name}: {e.Message}"));
                 return changeIndex;
             }
 

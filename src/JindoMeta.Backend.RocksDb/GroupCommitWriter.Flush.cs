@@ -44,9 +44,9 @@ internal sealed partial class GroupCommitWriter
             }
             catch (Exception e) when (e is RocksDbException or ObjectDisposedException or InvalidOperationException)
             {
-                _failure = new NamespaceError(ErrorCode.StorageFailure,
+                StopWrites(new NamespaceError(ErrorCode.StorageFailure,
                     $"Writing to the namespace store failed ({e.Message}); no further writes are accepted until a restart. " +
-                    "The outcome of the operations in flight is unknown.");
+                    "The outcome of the operations in flight is unknown."));
             }
         }
 

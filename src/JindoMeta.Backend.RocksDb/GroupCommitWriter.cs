@@ -69,6 +69,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     public NamespaceError? Failure => _failure;
 
+    /// <summary>Raised once, on the writer's thread, when a failure stops all further writes.</summary>
+    public event EventHandler? WritesStopped;
+
     /// <summary>Groups committed, commands they held and RocksDB rows written, since start.</summary>
     public (long Groups, long Commands, long Rows) GroupStatistics =>
         (Volatile.Read(ref _groups), Volatile.Read(ref _commands), Volatile.Read(ref _rowsWritten));
@@ -109,5 +112,11 @@ internal sealed partial class GroupCommitWriter : IDisposable
         _flusher.Join();
         _wake.Dispose();
         _flushRequested.Dispose();
+    }
+
+    private void StopWrites(NamespaceError failure)
+    {
+        _failure = failure;
+        WritesStopped?.Invoke(this, EventArgs.Empty);
     }
 }

@@ -30,10 +30,13 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
         _engine = engine;
         _options = options;
         _writer = new GroupCommitWriter(store, engine, clock, options);
+        _writer.WritesStopped += (_, _) => ServingChanged?.Invoke(this, EventArgs.Empty);
         ChangeFeed = new RocksDbChangeFeed(store, _writer);
     }
 
     public string BackendType => TypeName;
+
+    public event EventHandler? ServingChanged;
 
     /// <summary>Committed changes in order, for the async uploader.</summary>
     public IChangeFeed ChangeFeed { get; }
@@ -78,7 +81,8 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
             ["syncWrites"] = _options.SyncWrites ? "true" : "false",
             ["changeFeedFirstIndex"] = ChangeFeed.FirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["estimatedEntries"] = (_store.Database.GetPropertyInt("rocksdb.estimate-num-keys", _store.Dentries) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        })
+        { Serving = _writer.Failure is null && !_options.ReadOnly };
     }
 
     private double CommandsPerGroup()

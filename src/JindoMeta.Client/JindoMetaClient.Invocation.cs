@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Google.Protobuf;
-using JindoMeta.Rpc;
-using JindoMeta.Rpc.Client;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace JindoMeta.Client;
 
@@ -15,9 +14,9 @@ public sealed partial class JindoMetaClient
 
     /// <summary>Calls <paramref name="method"/> under the operation deadline, retrying as <see cref="RetryRule"/> allows.</summary>
     public async Task<TResponse> InvokeAsync<TRequest, TResponse>(
-        GrpcMethod<TRequest, TResponse> method, TRequest request, RetrySafety safety, CancellationToken cancellationToken = default)
-        where TRequest : IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>
+        Method<TRequest, TResponse> method, TRequest request, RetrySafety safety, CancellationToken cancellationToken = default)
+        where TRequest : class
+        where TResponse : class
     {
         var deadline = DateTime.UtcNow + Options.Deadline;
         var headers = new Metadata { { JindoMetaClientOptions.UserHeader, Options.User } };
@@ -28,8 +27,9 @@ public sealed partial class JindoMetaClient
             RpcException failure;
             try
             {
-                var response = await ChannelFor(address).CallUnaryAsync(method, request, new CallOptions(headers, Deadline: deadline, CancellationToken: cancellationToken))
-                    .ConfigureAwait(false);
+                using var call = ChannelFor(address).CreateCallInvoker()
+                    .AsyncUnaryCall(method, null, new CallOptions(headers, deadline, cancellationToken), request);
+                var response = await call.ResponseAsync.ConfigureAwait(false);
                 _preferred = address;
                 return response;
             }
@@ -49,7 +49,7 @@ public sealed partial class JindoMetaClient
                 throw ToException(failure, address, attempt, "attempt limit reached");
             }
 
-            var leader = failure.Trailers.GetString(RetryRule.LeaderTrailer);
+            var leader = failure.Trailers.GetValue(RetryRule.LeaderTrailer);
             if (action == RetryAction.FollowLeader && !string.Equals(leader, address, StringComparison.OrdinalIgnoreCase))
             {
                 address = Remember(leader!);
@@ -79,8 +79,25 @@ public sealed partial class JindoMetaClient
         _channels.Clear();
     }
 
-    private GrpcChannel ChannelFor(string address) =>
-        _channels.GetOrAdd(address, static (a, options) => new GrpcChannel(a, new GrpcChannelOptions { ConnectTimeout = options.ConnectTimeout }), Options);
+    private GrpcChannel ChannelFor(string address) => _channels.GetOrAdd(address, static (a, options) => CreateChannel(a, options), Options);
+
+    /// <summary>One HTTP/2 channel per server, cleartext (TLS comes with authentication), opened on first use.</summary>
+    private static GrpcChannel CreateChannel(string address, JindoMetaClientOptions options) =>
+        GrpcChannel.ForAddress($"http://{address}", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectTimeout = options.ConnectTimeout,
+                // Past 100 concurrent calls (the server's stream limit may be lower) open another connection
+                // instead of queueing behind one.
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+            },
+            MaxReceiveMessageSize = options.MaxReceiveMessageSize,
+            DisposeHttpClient = true,
+        });
 
     private string Remember(string address)
     {
@@ -108,11 +125,11 @@ public sealed partial class JindoMetaClient
 
     private JindoMetaException ToException(RpcException failure, string address, int attempts, string? note = null, StatusCode? status = null)
     {
-        var codeText = failure.Trailers.GetString(RetryRule.ErrorCodeTrailer);
+        var codeText = failure.Trailers.GetValue(RetryRule.ErrorCodeTrailer);
         var code = int.TryParse(codeText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number)
             ? (JindoErrorCode)number
             : JindoErrorCode.None;
-        var message = failure.Status.Detail.Length == 0 ? failure.StatusCode.ToString() : failure.Status.Detail;
+        var message = TransportReason(failure) ?? (failure.Status.Detail.Length == 0 ? failure.StatusCode.ToString() : failure.Status.Detail);
         if (failure.StatusCode == StatusCode.Unavailable && code == JindoErrorCode.None)
         {
             message = $"Cannot reach a JindoMeta server ({RpcAddressList.ConfigKey} = {string.Join(",", Options.Addresses)}; " +
@@ -124,5 +141,19 @@ public sealed partial class JindoMetaClient
         }
 
         return new JindoMetaException(status ?? failure.StatusCode, code, message, address, failure);
+    }
+
+    /// <summary>What the socket said ("Connection refused"), clearer than gRPC's "Error connecting to subchannel."</summary>
+    private static string? TransportReason(RpcException failure)
+    {
+        for (var e = failure.Status.DebugException; e is not null; e = e.InnerException)
+        {
+            if (e is System.Net.Sockets.SocketException socket)
+            {
+                return socket.Message;
+            }
+        }
+
+        return null;
     }
 }

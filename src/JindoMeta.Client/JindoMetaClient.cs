@@ -52,7 +52,7 @@ public sealed partial class JindoMetaClient : IDisposable
     public async Task<FileStatus> GetFileInfoAsync(GetFileInfoRequest request, CancellationToken cancellationToken = default)
     {
         var response = await InvokeAsync(NamespaceMethods.GetFileInfo, request, RetrySafety.Idempotent, cancellationToken).ConfigureAwait(false);
-        return response.Status ?? throw new JindoMetaException(Rpc.StatusCode.Internal, JindoErrorCode.None, "The server answered GetFileInfo without a status", _preferred);
+        return response.Status ?? throw new JindoMetaException(Grpc.Core.StatusCode.Internal, JindoErrorCode.None, "The server answered GetFileInfo without a status", _preferred);
     }
 
     /// <summary>The status of a path, or null when it does not exist.</summary>

@@ -25,6 +25,9 @@ public sealed class JindoMetaClientOptions
     /// <summary>Time to open a TCP connection to one server before trying the next.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Largest reply accepted (a listing page of 5,000 entries is about 1 MB); the server's default limit is 16 MB.</summary>
+    public int MaxReceiveMessageSize { get; set; } = 16 << 20;
+
     /// <summary>Source of jitter; inject a seeded one for reproducible tests.</summary>
     public Random Random { get; set; } = Random.Shared;
 

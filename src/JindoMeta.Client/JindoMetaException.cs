@@ -1,4 +1,4 @@
-using JindoMeta.Rpc;
+using Grpc.Core;
 
 namespace JindoMeta.Client;
 

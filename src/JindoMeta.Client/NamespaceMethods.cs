@@ -1,24 +1,48 @@
+using Google.Protobuf;
+using Grpc.Core;
 using JindoMeta.Protos.V1;
-using JindoMeta.Rpc.Client;
 
 namespace JindoMeta.Client;
 
-/// <summary>The client-side descriptions of jindometa.v1's methods.</summary>
+/// <summary>The client-side descriptions of jindometa.v1's methods (the generated stubs keep theirs private).</summary>
 internal static class NamespaceMethods
 {
-    private const string Namespace = "/jindometa.v1.NamespaceService/";
-    private const string Admin = "/jindometa.v1.AdminService/";
+    private const string Namespace = "jindometa.v1.NamespaceService";
+    private const string Admin = "jindometa.v1.AdminService";
 
-    public static readonly GrpcMethod<MkdirsRequest, FileStatusResponse> Mkdirs = new(Namespace + "Mkdirs", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<CreateRequest, FileStatusResponse> Create = new(Namespace + "Create", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<CompleteRequest, FileStatusResponse> Complete = new(Namespace + "Complete", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<DeleteRequest, DeleteResponse> Delete = new(Namespace + "Delete", DeleteResponse.Parser);
-    public static readonly GrpcMethod<RenameRequest, FileStatusResponse> Rename = new(Namespace + "Rename", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<SetPermissionRequest, FileStatusResponse> SetPermission = new(Namespace + "SetPermission", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<SetOwnerRequest, FileStatusResponse> SetOwner = new(Namespace + "SetOwner", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<SetTimesRequest, FileStatusResponse> SetTimes = new(Namespace + "SetTimes", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<GetFileInfoRequest, FileStatusResponse> GetFileInfo = new(Namespace + "GetFileInfo", FileStatusResponse.Parser);
-    public static readonly GrpcMethod<ListStatusRequest, ListStatusResponse> ListStatus = new(Namespace + "ListStatus", ListStatusResponse.Parser);
-    public static readonly GrpcMethod<GetContentSummaryRequest, ContentSummaryResponse> GetContentSummary = new(Namespace + "GetContentSummary", ContentSummaryResponse.Parser);
-    public static readonly GrpcMethod<MetaStatusRequest, MetaStatusResponse> MetaStatus = new(Admin + "MetaStatus", MetaStatusResponse.Parser);
+    public static readonly Method<MkdirsRequest, FileStatusResponse> Mkdirs = Unary<MkdirsRequest, FileStatusResponse>(Namespace, "Mkdirs");
+    public static readonly Method<CreateRequest, FileStatusResponse> Create = Unary<CreateRequest, FileStatusResponse>(Namespace, "Create");
+    public static readonly Method<CompleteRequest, FileStatusResponse> Complete = Unary<CompleteRequest, FileStatusResponse>(Namespace, "Complete");
+    public static readonly Method<DeleteRequest, DeleteResponse> Delete = Unary<DeleteRequest, DeleteResponse>(Namespace, "Delete");
+    public static readonly Method<RenameRequest, FileStatusResponse> Rename = Unary<RenameRequest, FileStatusResponse>(Namespace, "Rename");
+    public static readonly Method<SetPermissionRequest, FileStatusResponse> SetPermission = Unary<SetPermissionRequest, FileStatusResponse>(Namespace, "SetPermission");
+    public static readonly Method<SetOwnerRequest, FileStatusResponse> SetOwner = Unary<SetOwnerRequest, FileStatusResponse>(Namespace, "SetOwner");
+    public static readonly Method<SetTimesRequest, FileStatusResponse> SetTimes = Unary<SetTimesRequest, FileStatusResponse>(Namespace, "SetTimes");
+    public static readonly Method<GetFileInfoRequest, FileStatusResponse> GetFileInfo = Unary<GetFileInfoRequest, FileStatusResponse>(Namespace, "GetFileInfo");
+    public static readonly Method<ListStatusRequest, ListStatusResponse> ListStatus = Unary<ListStatusRequest, ListStatusResponse>(Namespace, "ListStatus");
+    public static readonly Method<GetContentSummaryRequest, ContentSummaryResponse> GetContentSummary = Unary<GetContentSummaryRequest, ContentSummaryResponse>(Namespace, "GetContentSummary");
+    public static readonly Method<MetaStatusRequest, MetaStatusResponse> MetaStatus = Unary<MetaStatusRequest, MetaStatusResponse>(Admin, "MetaStatus");
+
+    private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string service, string name)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new() =>
+        new(MethodType.Unary, service, name, ProtobufMarshaller<TRequest>.Instance, ProtobufMarshaller<TResponse>.Instance);
+
+    /// <summary>Serializes straight into and parses straight from gRPC's buffers, as the generated stubs do.</summary>
+    private static class ProtobufMarshaller<T>
+        where T : class, IMessage<T>, new()
+    {
+        private static readonly MessageParser<T> Parser = new(() => new T());
+
+        public static readonly Marshaller<T> Instance = Marshallers.Create(Serialize, Deserialize);
+
+        private static void Serialize(T message, SerializationContext context)
+        {
+            context.SetPayloadLength(message.CalculateSize());
+            message.WriteTo(context.GetBufferWriter());
+            context.Complete();
+        }
+
+        private static T Deserialize(DeserializationContext context) => Parser.ParseFrom(context.PayloadAsReadOnlySequence());
+    }
 }

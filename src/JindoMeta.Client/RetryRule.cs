@@ -1,4 +1,6 @@
-using JindoMeta.Rpc;
+using System.Net.Http;
+using System.Net.Sockets;
+using Grpc.Core;
 
 namespace JindoMeta.Client;
 
@@ -34,14 +36,6 @@ public static class RetryRule
     public const string ErrorCodeTrailer = "jindo-error-code";
     public const string LeaderTrailer = "jindo-leader";
 
-    // Transport failures whose text shows that no connection was made (SocketException texts on Linux and
-    // Windows, and HttpRequestException's name-resolution failure).
-    private static readonly string[] ConnectFailureMarkers =
-    [
-        "Connection refused", "actively refused", "No route to host", "Network is unreachable", "Name or service not known",
-        "No such host is known", "nodename nor servname", "Temporary failure in name resolution", "Connection timed out",
-    ];
-
     public static RetryAction Decide(RpcException error, RetrySafety safety)
     {
         if (error.StatusCode != StatusCode.Unavailable)
@@ -49,12 +43,12 @@ public static class RetryRule
             return RetryAction.Fail;
         }
 
-        if (!string.IsNullOrEmpty(error.Trailers.GetString(LeaderTrailer)))
+        if (!string.IsNullOrEmpty(error.Trailers.GetValue(LeaderTrailer)))
         {
             return RetryAction.FollowLeader;
         }
 
-        if (error.Trailers.GetString(ErrorCodeTrailer) is not null)
+        if (error.Trailers.GetValue(ErrorCodeTrailer) is not null)
         {
             return RetryAction.BackoffAndRotate;
         }
@@ -62,10 +56,31 @@ public static class RetryRule
         return safety == RetrySafety.Idempotent || IsConnectFailure(error) ? RetryAction.BackoffAndRotate : RetryAction.Fail;
     }
 
-    /// <summary>Whether the failure happened while opening the connection, before any request bytes were sent.</summary>
+    /// <summary>
+    /// Whether the failure happened while opening the connection, before any request bytes were sent: decided from
+    /// the transport's exception types (socket error codes, HttpRequestError), never from message text.
+    /// </summary>
     public static bool IsConnectFailure(RpcException error) =>
-        error.StatusCode == StatusCode.Unavailable && error.Trailers.GetString(ErrorCodeTrailer) is null &&
-        Array.Exists(ConnectFailureMarkers, m => error.Status.Detail.Contains(m, StringComparison.OrdinalIgnoreCase));
+        error.StatusCode == StatusCode.Unavailable && error.Trailers.GetValue(ErrorCodeTrailer) is null && IsConnectFailure(error.Status.DebugException);
+
+    private static bool IsConnectFailure(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
+                    return true;
+                case SocketException socket when socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable
+                    or SocketError.NetworkUnreachable or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData:
+                    return true;
+                default:
+                    break;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The delay before retry number <paramref name="retry"/> (0-based): half fixed, half random.</summary>
     public static TimeSpan Backoff(int retry, TimeSpan initial, TimeSpan max, Random random)

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using JindoMeta.Rpc;
+using Grpc.Core;
 using JindoMeta.Server.Tests.Support;
 using Xunit.Abstractions;
 

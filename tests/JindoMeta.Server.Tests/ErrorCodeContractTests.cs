@@ -1,6 +1,6 @@
 using JindoMeta.Client;
 using JindoMeta.Namespace.Errors;
-using JindoMeta.Rpc;
+using Grpc.Core;
 using JindoMeta.Server.Services;
 
 namespace JindoMeta.Server.Tests;

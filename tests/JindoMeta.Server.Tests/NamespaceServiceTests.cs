@@ -1,4 +1,4 @@
-using JindoMeta.Rpc;
+using Grpc.Core;
 using JindoMeta.Server.Tests.Support;
 using Proto = JindoMeta.Protos.V1;
 
@@ -43,10 +43,10 @@ public sealed class NamespaceServiceTests : IAsyncLifetime
         Assert.Equal(3, info.Status.Replication);
         Assert.Equal(128L << 20, info.Status.BlockSize);
 
-        await _client.CallAsync<Proto.RenameRequest, Proto.FileStatusResponse>("Rename", new() { Namespace = "test", Source = "/user/alice/data.csv", Destination = "/user/alice/renamed.csv" });
-        await _client.CallAsync<Proto.SetPermissionRequest, Proto.FileStatusResponse>("SetPermission", new() { Namespace = "test", Path = "/user/alice", Permission = 0x1C0 });
-        await _client.CallAsync<Proto.SetOwnerRequest, Proto.FileStatusResponse>("SetOwner", new() { Namespace = "test", Path = "/user/alice", Owner = "alice", Group = "staff" });
-        await _client.CallAsync<Proto.SetTimesRequest, Proto.FileStatusResponse>("SetTimes", new() { Namespace = "test", Path = "/user/alice/renamed.csv", ModificationTime = 1_000, AccessTime = -1 });
+        await _client.CallAsync((c, o) => c.RenameAsync(new Proto.RenameRequest { Namespace = "test", Source = "/user/alice/data.csv", Destination = "/user/alice/renamed.csv" }, o));
+        await _client.CallAsync((c, o) => c.SetPermissionAsync(new Proto.SetPermissionRequest { Namespace = "test", Path = "/user/alice", Permission = 0x1C0 }, o));
+        await _client.CallAsync((c, o) => c.SetOwnerAsync(new Proto.SetOwnerRequest { Namespace = "test", Path = "/user/alice", Owner = "alice", Group = "staff" }, o));
+        await _client.CallAsync((c, o) => c.SetTimesAsync(new Proto.SetTimesRequest { Namespace = "test", Path = "/user/alice/renamed.csv", ModificationTime = 1_000, AccessTime = -1 }, o));
 
         var listing = await _client.ListAsync("/user/alice", ns: "test");
         var entry = Assert.Single(listing.Entries);
@@ -55,7 +55,7 @@ public sealed class NamespaceServiceTests : IAsyncLifetime
         var alice = await _client.GetFileInfoAsync("/user/alice", ns: "test");
         Assert.Equal(("alice", "staff", 0x1C0u), (alice.Status.Owner, alice.Status.Group, alice.Status.Permission));
 
-        var summary = await _client.CallAsync<Proto.GetContentSummaryRequest, Proto.ContentSummaryResponse>("GetContentSummary", new() { Namespace = "test", Path = "/" });
+        var summary = await _client.CallAsync((c, o) => c.GetContentSummaryAsync(new Proto.GetContentSummaryRequest { Namespace = "test", Path = "/" }, o));
         Assert.Equal((3L, 1L, 1234L), (summary.DirectoryCount, summary.FileCount, summary.Length));
 
         await _client.DeleteAsync("/user", recursive: true, ns: "test");
@@ -71,9 +71,9 @@ public sealed class NamespaceServiceTests : IAsyncLifetime
         var exists = await Assert.ThrowsAsync<RpcException>(() => _client.MkdirsAsync("/exists", parents: false, ns: "test"));
         var badPath = await Assert.ThrowsAsync<RpcException>(() => _client.GetFileInfoAsync("relative/path", ns: "test"));
 
-        Assert.Equal((StatusCode.NotFound, "25001", "/missing: No such file or directory"), (notFound.StatusCode, notFound.Trailers.GetString("jindo-error-code"), notFound.Status.Detail));
-        Assert.Equal((StatusCode.AlreadyExists, "25002"), (exists.StatusCode, exists.Trailers.GetString("jindo-error-code")));
-        Assert.Equal((StatusCode.InvalidArgument, "25006"), (badPath.StatusCode, badPath.Trailers.GetString("jindo-error-code")));
+        Assert.Equal((StatusCode.NotFound, "25001", "/missing: No such file or directory"), (notFound.StatusCode, notFound.Trailers.GetValue("jindo-error-code"), notFound.Status.Detail));
+        Assert.Equal((StatusCode.AlreadyExists, "25002"), (exists.StatusCode, exists.Trailers.GetValue("jindo-error-code")));
+        Assert.Equal((StatusCode.InvalidArgument, "25006"), (badPath.StatusCode, badPath.Trailers.GetValue("jindo-error-code")));
         Assert.Contains("not absolute", badPath.Status.Detail, StringComparison.Ordinal);
     }
 
@@ -81,14 +81,14 @@ public sealed class NamespaceServiceTests : IAsyncLifetime
     public async Task The_caller_identity_and_groups_decide_permissions()
     {
         await _client.MkdirsAsync("/private", ns: "test");
-        await _client.CallAsync<Proto.SetPermissionRequest, Proto.FileStatusResponse>("SetPermission", new() { Namespace = "test", Path = "/private", Permission = 0x1C0 });
+        await _client.CallAsync((c, o) => c.SetPermissionAsync(new Proto.SetPermissionRequest { Namespace = "test", Path = "/private", Permission = 0x1C0 }, o));
 
         var denied = await Assert.ThrowsAsync<RpcException>(() =>
-            _client.CallAsync<Proto.MkdirsRequest, Proto.FileStatusResponse>("Mkdirs", new() { Namespace = "test", Path = "/private/x" }, asUser: "bob"));
+            _client.CallAsync((c, o) => c.MkdirsAsync(new Proto.MkdirsRequest { Namespace = "test", Path = "/private/x" }, o), asUser: "bob"));
         var anonymous = await Assert.ThrowsAsync<RpcException>(() =>
-            _client.CallAsync<Proto.MkdirsRequest, Proto.FileStatusResponse>("Mkdirs", new() { Namespace = "test", Path = "/x" }, asUser: ""));
+            _client.CallAsync((c, o) => c.MkdirsAsync(new Proto.MkdirsRequest { Namespace = "test", Path = "/x" }, o), asUser: ""));
 
-        Assert.Equal((StatusCode.PermissionDenied, "25005"), (denied.StatusCode, denied.Trailers.GetString("jindo-error-code")));
+        Assert.Equal((StatusCode.PermissionDenied, "25005"), (denied.StatusCode, denied.Trailers.GetValue("jindo-error-code")));
         Assert.Contains("user=bob", denied.Status.Detail, StringComparison.Ordinal);
         Assert.Equal(StatusCode.Unauthenticated, anonymous.StatusCode);
     }
@@ -103,7 +103,7 @@ public sealed class NamespaceServiceTests : IAsyncLifetime
         var unnamed = await Assert.ThrowsAsync<RpcException>(() => _client.GetFileInfoAsync("/", ns: ""));
 
         Assert.Equal("Namespace 'nope' is not served here (served: other, test)", unknown.Status.Detail);
-        Assert.Equal((StatusCode.NotFound, "25014"), (unknown.StatusCode, unknown.Trailers.GetString("jindo-error-code")));
+        Assert.Equal((StatusCode.NotFound, "25014"), (unknown.StatusCode, unknown.Trailers.GetValue("jindo-error-code")));
         Assert.Equal(StatusCode.InvalidArgument, unnamed.StatusCode);
         Assert.NotNull((await _client.GetFileInfoAsync("/only-in-other", ns: "other")).Status);
     }

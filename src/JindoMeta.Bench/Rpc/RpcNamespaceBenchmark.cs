@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using JindoMeta.Bench.Namespace;
-using JindoMeta.Rpc;
-using JindoMeta.Rpc.Client;
 using Health = JindoMeta.Protos.Grpc.Health.V1;
 using Proto = JindoMeta.Protos.V1;
 
@@ -12,7 +11,7 @@ namespace JindoMeta.Bench.Rpc;
 
 /// <summary>
 /// The namespace over RPC on loopback: the real daemon as a separate process, called through our gRPC client at
-/// several caller counts. The transport's ceiling is an almost empty call to the same daemon (grpc.health.v1
+/// several caller counts (Grpc.Net.Client, one channel per connection). The transport's ceiling is an almost empty call to the same daemon (grpc.health.v1
 /// Check); the in-process figures of the same operations come from the same run.
 /// </summary>
 public static partial class RpcNamespaceBenchmark
@@ -32,14 +31,14 @@ public static partial class RpcNamespaceBenchmark
 
         // Several HTTP/2 connections, as several client processes would open: one connection multiplexing every
         // caller serializes on Kestrel's per-connection frame writer (12.6% of daemon CPU in lock contention at 64).
-        var channels = Enumerable.Range(0, settings.Connections).Select(_ => new GrpcChannel(daemon.Address)).ToArray();
-        using var disposeChannels = new ChannelSet(channels);
-        var channel = channels[0];
+        var grpcChannels = Enumerable.Range(0, settings.Connections).Select(_ => GrpcChannel.ForAddress($"http://{daemon.Address}")).ToArray();
+        using var disposeChannels = new ChannelSet(grpcChannels);
+        var channels = grpcChannels.Select(c => new Proto.NamespaceService.NamespaceServiceClient(c)).ToArray();
+        var health = grpcChannels.Select(c => new Health.Health.HealthClient(c)).ToArray();
         var headers = new Metadata { { "x-jindo-user", "root" } };
-        var options = new CallOptions(headers, Timeout: TimeSpan.FromSeconds(30));
-        var check = new GrpcMethod<Health.HealthCheckRequest, Health.HealthCheckResponse>("/grpc.health.v1.Health/Check", Health.HealthCheckResponse.Parser);
+        CallOptions Options() => new(headers, DateTime.UtcNow.AddSeconds(30));
         var checkRequest = new Health.HealthCheckRequest();
-        var paths = await PreloadAsync(channel, options);
+        var paths = await PreloadAsync(channels[0], Options);
 
         if (settings.Only is { } only)
         {
@@ -50,11 +49,11 @@ public static partial class RpcNamespaceBenchmark
                 Console.WriteLine(only switch
                 {
                     "getFileInfo" => await Runner.RunAsync("rpc getFileInfo depth 4", callers, settings.WarmUp, settings.Duration,
-                        async (caller, sequence) => await Call<Proto.GetFileInfoRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "GetFileInfo",
-                            new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, options)),
+                        async (caller, sequence) => await channels[caller % channels.Length].GetFileInfoAsync(
+                            new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, Options())),
                     "create" => await Runner.RunAsync("rpc create (durable)", callers, settings.WarmUp, settings.Duration,
-                        async (caller, sequence) => await Call<Proto.CreateRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "Create",
-                            new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, options)),
+                        async (caller, sequence) => await channels[caller % channels.Length].CreateAsync(
+                            new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, Options())),
                     _ => throw new ArgumentException($"--only takes getFileInfo or create for the rpc suite, not {only}"),
                 });
             }
@@ -66,16 +65,16 @@ public static partial class RpcNamespaceBenchmark
         foreach (var callers in settings.Callers)
         {
             Add(await Runner.RunAsync("rpc empty call (health)", callers, settings.WarmUp, settings.Duration,
-                async (caller, _) => await channels[caller % channels.Length].CallUnaryAsync(check, checkRequest, options), daemonCpu));
+                async (caller, _) => await health[caller % health.Length].CheckAsync(checkRequest, Options()), daemonCpu));
             Add(await Runner.RunAsync("rpc getFileInfo depth 4", callers, settings.WarmUp, settings.Duration,
-                async (caller, sequence) => await Call<Proto.GetFileInfoRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "GetFileInfo",
-                    new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, options), daemonCpu));
+                async (caller, sequence) => await channels[caller % channels.Length].GetFileInfoAsync(
+                    new() { Path = paths[(int)((sequence * 7919 + caller) % paths.Length)] }, Options()), daemonCpu));
             Add(await Runner.RunAsync("rpc mkdir (durable)", callers, settings.WarmUp, settings.Duration,
-                async (caller, sequence) => await Call<Proto.MkdirsRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "Mkdirs",
-                    new() { Path = $"/rpc/m{callers}/c{caller}/d{sequence}", CreateParent = true }, options), daemonCpu));
+                async (caller, sequence) => await channels[caller % channels.Length].MkdirsAsync(
+                    new() { Path = $"/rpc/m{callers}/c{caller}/d{sequence}", CreateParent = true }, Options()), daemonCpu));
             Add(await Runner.RunAsync("rpc create (durable)", callers, settings.WarmUp, settings.Duration,
-                async (caller, sequence) => await Call<Proto.CreateRequest, Proto.FileStatusResponse>(channels[caller % channels.Length], "Create",
-                    new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, options), daemonCpu));
+                async (caller, sequence) => await channels[caller % channels.Length].CreateAsync(
+                    new() { Path = $"/rpc/c{callers}/c{caller}/f{sequence}", CreateParent = true }, Options()), daemonCpu));
         }
 
         var inProcess = await NamespaceBenchmark.MeasureInProcessAsync(settings);
@@ -107,7 +106,7 @@ public static partial class RpcNamespaceBenchmark
         return 0;
     }
 
-    private static async Task<string[]> PreloadAsync(GrpcChannel channel, CallOptions options)
+    private static async Task<string[]> PreloadAsync(Proto.NamespaceService.NamespaceServiceClient client, Func<CallOptions> options)
     {
         var paths = new List<string>();
         for (var a = 0; a < 10; a++)
@@ -121,7 +120,7 @@ public static partial class RpcNamespaceBenchmark
                     {
                         var path = $"/a{a}/b{b}/c{c}/f{f}";
                         paths.Add(path);
-                        batch.Add(Call<Proto.CreateRequest, Proto.FileStatusResponse>(channel, "Create", new() { Path = path, CreateParent = true }, options));
+                        batch.Add(client.CreateAsync(new() { Path = path, CreateParent = true }, options()).ResponseAsync);
                     }
                 }
 
@@ -131,11 +130,6 @@ public static partial class RpcNamespaceBenchmark
 
         return [.. paths];
     }
-
-    private static Task<TResponse> Call<TRequest, TResponse>(GrpcChannel channel, string method, TRequest request, CallOptions options)
-        where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>, new() =>
-        channel.CallUnaryAsync(new GrpcMethod<TRequest, TResponse>($"/jindometa.v1.NamespaceService/{method}", new MessageParser<TResponse>(() => new TResponse())), request, options);
 
     private static async Task<Daemon> StartDaemonAsync(string dataDirectory)
     {

@@ -11,4 +11,8 @@ public sealed record BackendStatus(
     string Role,
     string State,
     long LastCommittedIndex,
-    IReadOnlyDictionary<string, string> Detail);
+    IReadOnlyDictionary<string, string> Detail)
+{
+    /// <summary>Whether this node takes writes now (false: no raft leader, recovery in progress, writer stopped).</summary>
+    public bool Serving { get; init; } = true;
+}

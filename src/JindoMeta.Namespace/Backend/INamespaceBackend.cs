@@ -32,6 +32,13 @@ public interface INamespaceBackend : IAsyncDisposable
 
     ValueTask<Result<ContentSummary>> GetContentSummaryAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default);
 
-    /// <summary>Role, state and progress of this node, for `jindo jfs -metaStatus`.</summary>
+    /// <summary>Role, state and progress of this node, for `jindo jfs -metaStatus` and the health service.</summary>
     BackendStatus GetStatus();
+
+    /// <summary>
+    /// Raised (on any thread) when <see cref="BackendStatus.Serving"/> may have changed: raft gained or lost a
+    /// leader, recovery began or finished, or a storage failure stopped the writer. The server then re-reads
+    /// <see cref="GetStatus"/> and reports NOT_SERVING through gRPC health while the node cannot take writes.
+    /// </summary>
+    event EventHandler? ServingChanged;
 }

@@ -1,18 +1,17 @@
 using System.Net;
 using JindoMeta.Backend.RocksDb;
 using JindoMeta.Namespace.Backend;
-using JindoMeta.Rpc.Hosting;
 using JindoMeta.Server.Configuration;
 using JindoMeta.Server.Security;
 using JindoMeta.Server.Services;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serilog;
-using Serilog.Events;
 
 namespace JindoMeta.Server.Hosting;
 
@@ -24,7 +23,7 @@ public static class JindoMetaServer
 {
     public static async Task<int> RunAsync(ServerSettings settings)
     {
-        using var rootLogger = CreateLogger(settings);
+        using var rootLogger = ServerLogging.CreateLogger(settings);
         var logger = rootLogger.ForContext("SourceContext", "JindoMeta.Server");
         NamespaceRegistry registry;
         try
@@ -33,34 +32,29 @@ public static class JindoMetaServer
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or JindoMeta.RocksDb.RocksDbException)
         {
-            logger.Fatal("Cannot open the namespace stores: {Reason}", e.Message);
-            await Console.Error.WriteLineAsync($"jindometa: cannot open the namespace stores: {e.Message}").ConfigureAwait(false);
-            return 1;
+            return await FailAsync(logger, $"cannot open the namespace stores: {e.Message}").ConfigureAwait(false);
         }
 
         await using (registry.ConfigureAwait(false))
         {
             var builder = WebApplication.CreateSlimBuilder();
-            builder.Logging.ClearProviders().AddSerilog(rootLogger);
+            builder.Services.AddSerilog(rootLogger, dispose: false);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
-            builder.AddJindoGrpc(o =>
-            {
-                o.ListenAddress = settings.BindAddress;
-                o.Port = settings.Port;
-                o.MaxReceiveMessageSize = settings.MaxMessageSize;
-                o.MaxSendMessageSize = settings.MaxMessageSize;
-            });
+            builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true); // we print our own start line
+            GrpcEndpoint.Configure(builder, settings);
+
+            var health = new HealthRpcService();
+            var advertised = new AdvertisedAddress($"{Environment.MachineName}:{settings.Port}");
+            builder.Services.AddSingleton(health);
+            builder.Services.AddSingleton(new NamespaceRpcService(registry, new GroupResolver(settings.GroupOverrides, TimeProvider.System), settings));
+            builder.Services.AddSingleton(new AdminRpcService(registry, settings, advertised));
+
             await using var app = builder.Build();
-            var groups = new GroupResolver(settings.GroupOverrides, TimeProvider.System);
-            var namespaceService = new NamespaceRpcService(registry, groups, settings).CreateDefinition();
-            app.MapGrpcService(namespaceService);
-            var advertised = $"{Environment.MachineName}:{settings.Port}";
-            app.MapGrpcService(new AdminRpcService(registry, settings, () => Volatile.Read(ref advertised)).CreateDefinition());
-            var health = app.MapGrpcHealth();
-            app.MapGrpcReflection();
+            GrpcEndpoint.Map(app);
+            using var serving = new ServingStatusPublisher(health, registry);
             app.Lifetime.ApplicationStopping.Register(() =>
             {
-                health.SetServingStatus("", JindoMeta.Protos.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.NotServing);
+                serving.Stopping();
                 SystemdNotifier.Notify("STOPPING=1");
                 logger.Information("Stopping: no new calls; finishing those in flight (up to {Timeout}s)", settings.ShutdownTimeout.TotalSeconds);
             });
@@ -71,14 +65,15 @@ public static class JindoMetaServer
             }
             catch (IOException e)
             {
-                logger.Fatal("Cannot listen on {Address}:{Port}: {Reason}", settings.BindAddress, settings.Port, e.Message);
-                await Console.Error.WriteLineAsync($"jindometa: cannot listen on {settings.BindAddress}:{settings.Port}: {e.Message}").ConfigureAwait(false);
-                return 1;
+                var reason = e.InnerException is AddressInUseException ? "the address is already in use (is another jindometa running?)" : e.Message;
+                var line = $"cannot listen on {settings.BindAddress}:{settings.Port}: {reason}; choose another port with {ConfigKeys.RpcPort} " +
+                    $"(-D {ConfigKeys.RpcPort}=PORT) or another address with {ConfigKeys.BindHost}";
+                return await FailAsync(logger, line).ConfigureAwait(false);
             }
 
             var port = BoundPort(app, settings.Port);
-            Volatile.Write(ref advertised, $"{AdvertisedHost(settings.BindAddress)}:{port}");
-            health.SetServingStatus("", JindoMeta.Protos.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving);
+            advertised.Value = $"{AdvertisedHost(settings.BindAddress)}:{port}";
+            serving.Started();
             logger.Information(
                 "JindoMeta serving {Namespaces} on {Address}:{Port} (backend {Backend}, data {DataDirectory})",
                 string.Join(",", settings.Namespaces), settings.BindAddress, port, settings.BackendType, settings.DataDirectory);
@@ -129,26 +124,12 @@ public static class JindoMetaServer
         return new NamespaceRegistry(backends);
     }
 
-    private static Serilog.Core.Logger CreateLogger(ServerSettings settings)
+    /// <summary>A start-up failure: one line on stderr for the operator, the same in the log file.</summary>
+    private static async Task<int> FailAsync(Serilog.ILogger logger, string line)
     {
-        var level = Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true);
-        var configuration = new LoggerConfiguration()
-            .MinimumLevel.Is(level)
-            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
-            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
-            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u4} {SourceContext}: {Message:lj}{NewLine}{Exception}", standardErrorFromLevel: LogEventLevel.Verbose);
-        if (settings.LogDirectory is { } directory)
-        {
-            configuration = configuration.WriteTo.File(
-                Path.Combine(directory, "jindometa-.log"),
-                rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: 14,
-                fileSizeLimitBytes: 256L << 20,
-                rollOnFileSizeLimit: true,
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} {Level:u4} {SourceContext}: {Message:lj}{NewLine}{Exception}");
-        }
-
-        return configuration.CreateLogger();
+        ServerLogging.FileOnly(logger).Fatal("{Failure}", line);
+        await Console.Error.WriteLineAsync($"jindometa: {line}").ConfigureAwait(false);
+        return 1;
     }
 
     private static int BoundPort(WebApplication app, int configured)

@@ -1,18 +1,18 @@
-using JindoMeta.Rpc.Server;
+using Grpc.Core;
+using JindoMeta.Server.Hosting;
 using JindoMeta.Server.Configuration;
 using Proto = JindoMeta.Protos.V1;
 
 namespace JindoMeta.Server.Services;
 
 /// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows.</summary>
-public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings settings, Func<string> advertisedAddress)
+public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings settings, AdvertisedAddress advertised) : Proto.AdminService.AdminServiceBase
 {
     /// <summary>Until the async uploader exists there is no replica to be in sync with.</summary>
     public const string NoUploader = "n/a";
 
-    public GrpcServiceDefinition CreateDefinition() =>
-        GrpcServiceDefinition.FromDescriptor(Proto.NamespaceReflection.Descriptor.Services.Single(s => s.Name == "AdminService"))
-            .AddUnary<Proto.MetaStatusRequest, Proto.MetaStatusResponse>("MetaStatus", (request, _) => ValueTask.FromResult(MetaStatus(request.Detail)));
+    public override Task<Proto.MetaStatusResponse> MetaStatus(Proto.MetaStatusRequest request, ServerCallContext context) =>
+        Task.FromResult(MetaStatus(request.Detail));
 
     private Proto.MetaStatusResponse MetaStatus(bool detail)
     {
@@ -23,7 +23,7 @@ public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings s
             var entry = new Proto.NamespaceStatus { Name = name, BackendType = status.BackendType };
             entry.Nodes.Add(new Proto.NodeStatus
             {
-                Address = advertisedAddress(),
+                Address = advertised.Value,
                 Role = status.Role,
                 State = status.State,
                 LastCommittedIndex = status.LastCommittedIndex,

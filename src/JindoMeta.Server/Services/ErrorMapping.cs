@@ -1,6 +1,6 @@
 using System.Globalization;
+using Grpc.Core;
 using JindoMeta.Namespace.Errors;
-using JindoMeta.Rpc;
 
 namespace JindoMeta.Server.Services;
 
@@ -30,9 +30,9 @@ public static class ErrorMapping
             trailers.Add(LeaderTrailer, leader);
         }
 
-        return new RpcException(StatusOf(error.Code), error.Message, trailers);
+        return new RpcException(new Status(StatusOf(error.Code), error.Message), trailers);
     }
 
-    /// <summary>The value, or the error thrown as an RpcException for the dispatcher to send.</summary>
+    /// <summary>The value, or the error thrown as an RpcException (Grpc.AspNetCore sends it as status + trailers).</summary>
     public static T Unwrap<T>(Result<T> result) => result.IsOk ? result.Value : throw ToRpcException(result.Error!);
 }

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using JindoMeta.TableStore.PlainBuffer;
 using JindoMeta.TableStore.Protocol;
-using Pb = JindoMeta.TableStore.Protocol;
+using Wire = JindoMeta.TableStore.Protocol;
 
 namespace JindoMeta.TableStore;
 
@@ -108,10 +108,10 @@ public sealed partial class TableStoreClient
         return new RowResult(DecodeRow("DeleteRow", reply.Row), ProtocolMapper.FromConsumed(reply.Consumed));
     }
 
-    private static Pb.Condition ToCondition(RowCondition? condition)
+    private static Wire.Condition ToCondition(RowCondition? condition)
     {
         condition ??= RowCondition.Ignore;
-        var wire = new Pb.Condition { RowExistence = (RowExistenceExpectation)condition.Existence };
+        var wire = new Wire.Condition { RowExistence = (RowExistenceExpectation)condition.Existence };
         if (condition.ColumnCondition is { } column)
         {
             wire.ColumnCondition = ProtocolMapper.EncodeFilter(column);

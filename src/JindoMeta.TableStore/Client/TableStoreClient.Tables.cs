@@ -1,5 +1,5 @@
 using JindoMeta.TableStore.Protocol;
-using Pb = JindoMeta.TableStore.Protocol;
+using Wire = JindoMeta.TableStore.Protocol;
 
 namespace JindoMeta.TableStore;
 

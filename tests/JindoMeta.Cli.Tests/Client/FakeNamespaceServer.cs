@@ -1,25 +1,32 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Grpc.Core;
 using JindoMeta.Protos.V1;
-using JindoMeta.Rpc;
-using JindoMeta.Rpc.Hosting;
-using JindoMeta.Rpc.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace JindoMeta.Cli.Tests.Client;
 
-/// <summary>An in-process jindometa.v1.NamespaceService whose answers each test scripts; it records every call.</summary>
+/// <summary>An in-process jindometa.v1.NamespaceService (Grpc.AspNetCore) whose answers each test scripts; it records every call.</summary>
 public sealed class FakeNamespaceServer : IAsyncDisposable
 {
-    private readonly GrpcServerHost _host;
+    private readonly WebApplication _app;
 
-    private FakeNamespaceServer(GrpcServerHost host, ConcurrentQueue<(string Method, string? User, string Detail)> calls)
+    private FakeNamespaceServer(WebApplication app, ConcurrentQueue<(string Method, string? User, string Detail)> calls)
     {
-        _host = host;
+        _app = app;
         Calls = calls;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Address = $"127.0.0.1:{new Uri(address).Port}";
     }
 
-    public string Address => _host.Address;
+    public string Address { get; }
 
     public ConcurrentQueue<(string Method, string? User, string Detail)> Calls { get; }
 
@@ -29,19 +36,15 @@ public sealed class FakeNamespaceServer : IAsyncDisposable
     public static async Task<FakeNamespaceServer> StartAsync(Func<string, ServerCallContext, Task> answer, Func<ListStatusRequest, ListStatusResponse>? list = null)
     {
         var calls = new ConcurrentQueue<(string, string?, string)>();
-        async ValueTask<TResponse> Handle<TRequest, TResponse>(string method, TRequest request, ServerCallContext context, Func<TRequest, TResponse> reply)
-        {
-            calls.Enqueue((method, context.RequestHeaders.GetString("x-jindo-user"), request!.ToString()!));
-            await answer(method, context);
-            return reply(request);
-        }
-
-        var definition = GrpcServiceDefinition.FromDescriptor(NamespaceReflection.Descriptor.Services.Single(s => s.Name == "NamespaceService"))
-            .AddUnary<GetFileInfoRequest, FileStatusResponse>("GetFileInfo", (r, c) => Handle("GetFileInfo", r, c, q => new FileStatusResponse { Status = new FileStatus { Path = q.Path } }))
-            .AddUnary<CreateRequest, FileStatusResponse>("Create", (r, c) => Handle("Create", r, c, q => new FileStatusResponse { Status = new FileStatus { Path = q.Path } }))
-            .AddUnary<DeleteRequest, DeleteResponse>("Delete", (r, c) => Handle("Delete", r, c, _ => new DeleteResponse()))
-            .AddUnary<ListStatusRequest, ListStatusResponse>("ListStatus", (r, c) => Handle("ListStatus", r, c, q => list!(q)));
-        return new FakeNamespaceServer(await GrpcServerHost.StartOnLoopbackAsync(definition), calls);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new ScriptedService(calls, answer, list));
+        var app = builder.Build();
+        app.MapGrpcService<ScriptedService>();
+        await app.StartAsync();
+        return new FakeNamespaceServer(app, calls);
     }
 
     /// <summary>An address where nothing listens (connection refused).</summary>
@@ -53,7 +56,35 @@ public sealed class FakeNamespaceServer : IAsyncDisposable
     }
 
     public static RpcException NotLeader(string leader) =>
-        new(StatusCode.Unavailable, "Not the leader", new Metadata { { "jindo-error-code", "25011" }, { "jindo-leader", leader } });
+        new(new Status(StatusCode.Unavailable, "Not the leader"), new Metadata { { "jindo-error-code", "25011" }, { "jindo-leader", leader } });
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private sealed class ScriptedService(
+        ConcurrentQueue<(string, string?, string)> calls, Func<string, ServerCallContext, Task> answer, Func<ListStatusRequest, ListStatusResponse>? list)
+        : NamespaceService.NamespaceServiceBase
+    {
+        public override Task<FileStatusResponse> GetFileInfo(GetFileInfoRequest request, ServerCallContext context) =>
+            Handle("GetFileInfo", request, context, q => new FileStatusResponse { Status = new FileStatus { Path = q.Path } });
+
+        public override Task<FileStatusResponse> Create(CreateRequest request, ServerCallContext context) =>
+            Handle("Create", request, context, q => new FileStatusResponse { Status = new FileStatus { Path = q.Path } });
+
+        public override Task<DeleteResponse> Delete(DeleteRequest request, ServerCallContext context) =>
+            Handle("Delete", request, context, _ => new DeleteResponse());
+
+        public override Task<ListStatusResponse> ListStatus(ListStatusRequest request, ServerCallContext context) =>
+            Handle("ListStatus", request, context, q => list!(q));
+
+        private async Task<TResponse> Handle<TRequest, TResponse>(string method, TRequest request, ServerCallContext context, Func<TRequest, TResponse> reply)
+        {
+            calls.Enqueue((method, context.RequestHeaders.GetValue("x-jindo-user"), request!.ToString()!));
+            await answer(method, context);
+            return reply(request);
+        }
+    }
 }

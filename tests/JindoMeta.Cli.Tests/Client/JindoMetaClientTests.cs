@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using JindoMeta.Client;
 using JindoMeta.Protos.V1;
-using JindoMeta.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 
 namespace JindoMeta.Cli.Tests.Client;
 
@@ -17,7 +18,7 @@ public sealed class JindoMetaClientTests
         Random = new Random(7),
     });
 
-    private static Task Ok(string method, Rpc.Server.ServerCallContext context) => Task.CompletedTask;
+    private static Task Ok(string method, ServerCallContext context) => Task.CompletedTask;
 
     [Fact]
     public async Task A_dead_first_address_fails_over_to_the_next_and_it_becomes_preferred()
@@ -77,7 +78,7 @@ public sealed class JindoMetaClientTests
     {
         var failNext = 0;
         await using var flaky = await FakeNamespaceServer.StartAsync((_, _) =>
-            Interlocked.Exchange(ref failNext, 0) == 1 ? throw new RpcException(StatusCode.Unavailable, "HTTP/2 stream reset") : Task.CompletedTask);
+            Interlocked.Exchange(ref failNext, 0) == 1 ? throw new RpcException(new Status(StatusCode.Unavailable, "HTTP/2 stream reset")) : Task.CompletedTask);
         using var client = NewClient(null, flaky.Address);
 
         failNext = 1;
@@ -91,11 +92,27 @@ public sealed class JindoMetaClientTests
     }
 
     [Fact]
+    public async Task A_stream_reset_by_the_server_after_the_request_arrived_is_not_retried_for_a_create()
+    {
+        await using var resetting = await FakeNamespaceServer.StartAsync((_, context) =>
+        {
+            context.GetHttpContext().Abort(); // RST_STREAM: the request reached the server, the reply never comes
+            return Task.Delay(TimeSpan.FromSeconds(5), context.CancellationToken);
+        });
+        using var client = NewClient(null, resetting.Address);
+
+        var error = await Assert.ThrowsAsync<JindoMetaException>(() => client.CreateAsync(new CreateRequest { Path = "/f" }));
+
+        Assert.Equal(JindoErrorCode.None, error.ErrorCode);
+        Assert.Equal(1, resetting.CallCount("Create"));
+    }
+
+    [Fact]
     public async Task An_unavailable_answer_with_an_error_code_was_not_applied_so_even_a_delete_is_retried()
     {
         var failures = 2;
         await using var starting = await FakeNamespaceServer.StartAsync((_, _) => Interlocked.Decrement(ref failures) >= 0
-            ? throw new RpcException(StatusCode.Unavailable, "Starting", new Metadata { { "jindo-error-code", "25012" } })
+            ? throw new RpcException(new Status(StatusCode.Unavailable, "Starting"), new Metadata { { "jindo-error-code", "25012" } })
             : Task.CompletedTask);
         using var client = NewClient(null, starting.Address);
 
@@ -120,7 +137,7 @@ public sealed class JindoMetaClientTests
     public async Task Server_errors_become_typed_exceptions_with_the_numeric_code()
     {
         await using var server = await FakeNamespaceServer.StartAsync((_, _) =>
-            throw new RpcException(StatusCode.NotFound, "/x: No such file or directory", new Metadata { { "jindo-error-code", "25001" } }));
+            throw new RpcException(new Status(StatusCode.NotFound, "/x: No such file or directory"), new Metadata { { "jindo-error-code", "25001" } }));
         using var client = NewClient(null, server.Address);
 
         var error = await Assert.ThrowsAsync<JindoMetaException>(() => client.GetFileInfoAsync(new GetFileInfoRequest { Path = "/x" }));

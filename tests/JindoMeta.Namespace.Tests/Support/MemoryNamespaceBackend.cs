@@ -31,6 +31,13 @@ public sealed class MemoryNamespaceBackend : INamespaceBackend
 
     public string BackendType => "memory";
 
+    /// <summary>Never raised: the in-memory backend always serves.</summary>
+    public event EventHandler? ServingChanged
+    {
+        add { }
+        remove { }
+    }
+
     public ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default)
     {
         lock (_lock)

@@ -1,0 +1,53 @@
+using JindoMeta.Server.Configuration;
+using Serilog;
+using Serilog.Events;
+using Serilog.Filters;
+
+namespace JindoMeta.Server.Hosting;
+
+/// <summary>
+/// The daemon's one Serilog configuration: console (stderr) and an optional rolling file, one line format for our
+/// own events and for ASP.NET Core's and gRPC's, which reach it through the hosting integration.
+/// </summary>
+public static class ServerLogging
+{
+    private const string LineFormat = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} {Level:u4} {SourceContext}: {Message:lj}{NewLine}{Exception}";
+    private const string FileOnlyProperty = "JindoFileOnly";
+
+    public static Serilog.Core.Logger CreateLogger(ServerSettings settings)
+    {
+        var level = Enum.Parse<LogEventLevel>(settings.LogLevel, ignoreCase: true);
+        var configuration = new LoggerConfiguration()
+            .MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            // Grpc.AspNetCore logs every error status a handler returns (not found, exists...) at Information:
+            // that is normal traffic, not news.
+            .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .WriteTo.Logger(console => console
+                .Filter.ByExcluding(Matching.WithProperty(FileOnlyProperty))
+                .Filter.ByExcluding(IsKestrelStartFailure)
+                .WriteTo.Console(outputTemplate: LineFormat, standardErrorFromLevel: LogEventLevel.Verbose));
+        if (settings.LogDirectory is { } directory)
+        {
+            configuration = configuration.WriteTo.File(
+                Path.Combine(directory, "jindometa-.log"),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14,
+                fileSizeLimitBytes: 256L << 20,
+                rollOnFileSizeLimit: true,
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} {Level:u4} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+        }
+
+        return configuration.CreateLogger();
+    }
+
+    /// <summary>
+    /// Events for the log file only: start-up failures that the daemon already prints as one line on stderr.
+    /// </summary>
+    public static ILogger FileOnly(ILogger logger) => logger.ForContext(FileOnlyProperty, true);
+
+    // Kestrel logs a failed bind as a Critical event with a ~30-line stack; the daemon reports it as one line.
+    private static bool IsKestrelStartFailure(LogEvent e) =>
+        e.Level == LogEventLevel.Fatal && e.Exception is IOException &&
+        e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.AspNetCore.Server.Kestrel\"";
+}
