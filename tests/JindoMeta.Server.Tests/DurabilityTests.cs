@@ -40,8 +40,10 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
         Assert.True(acknowledged.Count > Clients, "too few operations were acknowledged for the test to mean anything");
     }
 
-    [Fact]
-    public async Task SIGTERM_lets_calls_in_flight_finish_and_exits_cleanly()
+    [Theory]
+    [InlineData(15)] // SIGTERM: systemd stop
+    [InlineData(2)]  // SIGINT: Ctrl-C in a terminal
+    public async Task A_stop_signal_lets_calls_in_flight_finish_and_exits_cleanly(int signal)
     {
         var acknowledged = new ConcurrentBag<(string Path, long Length)>();
         await using (var daemon = await DaemonProcess.StartAsync(_temp.Sub("data")))
@@ -50,7 +52,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
             var load = RunLoad(daemon.Address, 0, acknowledged, terminating.Token);
             await Task.Delay(500);
             await terminating.CancelAsync();
-            var exitCode = await daemon.TerminateAsync();
+            var exitCode = await daemon.SignalAsync(signal);
             await load;
             Assert.Equal(0, exitCode);
             Assert.Contains("Stopped: every store closed", daemon.Output, StringComparison.Ordinal);

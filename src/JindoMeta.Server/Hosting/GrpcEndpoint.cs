@@ -40,6 +40,7 @@ public static class GrpcEndpoint
 
     public static void Map(WebApplication app)
     {
+        ClientAbortLogging.Use(app);
         app.MapGrpcService<NamespaceRpcService>();
         app.MapGrpcService<AdminRpcService>();
         app.MapGrpcService<HealthRpcService>();

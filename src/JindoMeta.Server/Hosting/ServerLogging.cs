@@ -21,8 +21,10 @@ public static class ServerLogging
             .MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             // Grpc.AspNetCore logs every error status a handler returns (not found, exists...) at Information:
-            // that is normal traffic, not news.
+            // that is normal traffic, not news. Its call handler also logs a client's reset or deadline as an
+            // error with a stack; ClientAbortInterceptor and ClientAbortLogging log calls instead.
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
+            .MinimumLevel.Override("Grpc.AspNetCore.Server.ServerCallHandler", LogEventLevel.Fatal)
             .WriteTo.Logger(console => console
                 .Filter.ByExcluding(Matching.WithProperty(FileOnlyProperty))
                 .Filter.ByExcluding(IsKestrelStartFailure)
@@ -46,8 +48,10 @@ public static class ServerLogging
     /// </summary>
     public static ILogger FileOnly(ILogger logger) => logger.ForContext(FileOnlyProperty, true);
 
-    // Kestrel logs a failed bind as a Critical event with a ~30-line stack; the daemon reports it as one line.
+    // A failed bind is logged by Kestrel (Critical) and by the host (Error), each with a ~30-line stack; the daemon
+    // reports it as one line on stderr instead.
     private static bool IsKestrelStartFailure(LogEvent e) =>
-        e.Level == LogEventLevel.Fatal && e.Exception is IOException &&
-        e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() == "\"Microsoft.AspNetCore.Server.Kestrel\"";
+        e.Level >= LogEventLevel.Error && e.Exception is IOException &&
+        e.Properties.TryGetValue("SourceContext", out var source) && source.ToString() is
+            "\"Microsoft.AspNetCore.Server.Kestrel\"" or "\"Microsoft.Extensions.Hosting.Internal.Host\"";
 }

@@ -5,8 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace JindoMeta.Server.Services;
 
 /// <summary>
-/// A client that gives up (deadline, cancel, reset) while its call runs is normal traffic: the handler's
-/// cancellation is answered as CANCELLED and logged at debug, without a stack, instead of as a server error.
+/// The one place handler failures are logged (Grpc.AspNetCore's own call-handler log is silenced in
+/// <see cref="Hosting.ServerLogging"/>, because it reports a client's reset or deadline as an error with a stack):
+/// a handler that fails because the client gave up (deadline, cancel, reset) is answered CANCELLED and left to
+/// <see cref="Hosting.ClientAbortLogging"/>; any other unexpected exception is a bug, logged at error with its stack
+/// and answered UNKNOWN without its text. Expected outcomes travel as RpcException and are not logged.
 /// </summary>
 public sealed partial class ClientAbortInterceptor(ILogger<ClientAbortInterceptor> logger) : Interceptor
 {
@@ -19,11 +22,15 @@ public sealed partial class ClientAbortInterceptor(ILogger<ClientAbortIntercepto
         }
         catch (Exception e) when (e is not RpcException && context.CancellationToken.IsCancellationRequested)
         {
-            LogClientGaveUp(logger, context.Method, context.Peer, e.GetType().Name);
             throw new RpcException(new Status(StatusCode.Cancelled, "The client cancelled the call or its deadline passed"));
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            LogHandlerFailed(logger, e, context.Method);
+            throw;
         }
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "{Method} from {Peer}: the client gave up before the answer ({Exception})")]
-    private static partial void LogClientGaveUp(ILogger logger, string method, string peer, string exception);
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "{Method} failed with an unexpected exception")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, string method);
 }

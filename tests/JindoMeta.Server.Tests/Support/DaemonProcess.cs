@@ -92,9 +92,12 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, then the exit code once the daemon has stopped.</summary>
-    public async Task<int> TerminateAsync()
+    public Task<int> TerminateAsync() => SignalAsync(15);
+
+    /// <summary>Sends <paramref name="signal"/> (e.g. 2 = SIGINT, 15 = SIGTERM), then the exit code once the daemon has stopped.</summary>
+    public async Task<int> SignalAsync(int signal)
     {
-        _ = Kill(_process.Id, 15);
+        _ = Kill(_process.Id, signal);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         await _process.WaitForExitAsync(timeout.Token);
         return _process.ExitCode;
