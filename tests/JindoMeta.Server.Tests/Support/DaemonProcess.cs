@@ -39,7 +39,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "jindometa.dll");
 
     /// <summary>Starts the daemon on 127.0.0.1 with an OS-chosen port and waits until it serves.</summary>
-    public static async Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extraArguments)
+    public static Task<DaemonProcess> StartAsync(string dataDirectory, params string[] extraArguments) =>
+        StartAsync(dataDirectory, new Dictionary<string, string>(), extraArguments);
+
+    /// <summary>As <see cref="StartAsync(string, string[])"/>, with extra environment variables for the daemon.</summary>
+    public static async Task<DaemonProcess> StartAsync(string dataDirectory, IDictionary<string, string> environment, params string[] extraArguments)
     {
         var arguments = new List<string>
         {
@@ -51,7 +55,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             "-D", "namespace.permissions.superuser=root",
         };
         arguments.AddRange(extraArguments);
-        var daemon = new DaemonProcess(Start(arguments)).Begin();
+        var daemon = new DaemonProcess(Start(arguments, environment)).Begin();
         await Task.WhenAny(daemon._ready.Task, daemon._process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
         if (!daemon._ready.Task.IsCompleted)
         {
@@ -114,13 +118,18 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static Process Start(IReadOnlyList<string> arguments)
+    private static Process Start(IReadOnlyList<string> arguments, IDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(DotnetHost(), arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         return process;
     }
