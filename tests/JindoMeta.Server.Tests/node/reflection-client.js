@@ -1,15 +1,15 @@
-// A generic client that knows no JindoMeta proto: it asks the daemon's server reflection (v1) for the list of
-// services and for the file that defines jindometa.v1.NamespaceService, rebuilds the descriptors, and calls
-// GetFileInfo("/") by name. Usage: node reflection-client.js HOST:PORT PROTO_ROOT (only for reflection.proto).
+// A generic client that knows no JindoMeta proto: it asks the daemon's server reflection (v1 or v1alpha) for the
+// list of services and for the file that defines jindometa.v1.NamespaceService, rebuilds the descriptors with
+// protobufjs (through proto-loader), and calls GetFileInfo("/") by name.
+// Usage: node reflection-client.js HOST:PORT PROTO_ROOT VERSION (PROTO_ROOT only for reflection.proto itself).
 'use strict';
-const path = require('path');
 const grpc = require('@grpc/grpc-js');
 const loader = require('@grpc/proto-loader');
 
-const [address, protoRoot] = process.argv.slice(2);
+const [address, protoRoot, version = 'v1'] = process.argv.slice(2);
 const options = { keepCase: true, longs: String, enums: String, defaults: true };
 const reflectionApi = grpc.loadPackageDefinition(
-  loader.loadSync('grpc/reflection/v1/reflection.proto', { ...options, includeDirs: [protoRoot] })).grpc.reflection.v1;
+  loader.loadSync(`grpc/reflection/${version}/reflection.proto`, { ...options, includeDirs: [protoRoot] })).grpc.reflection[version];
 
 // Wraps FileDescriptorProto bytes into a FileDescriptorSet (field 1, length-delimited) for proto-loader.
 function asDescriptorSet(files) {
@@ -33,6 +33,7 @@ async function main() {
 
   const services = (await ask({ list_services: '' })).list_services_response.service.map((s) => s.name).sort();
   const files = (await ask({ file_containing_symbol: 'jindometa.v1.NamespaceService' })).file_descriptor_response.file_descriptor_proto;
+  const unknown = (await ask({ file_containing_symbol: 'no.such.Service' })).error_response;
   stream.end();
 
   const definition = loader.loadFileDescriptorSetFromBuffer(asDescriptorSet(files), options);
@@ -43,7 +44,10 @@ async function main() {
   metadata.set('x-jindo-user', 'root');
   const root = await new Promise((resolve, reject) =>
     client.GetFileInfo({ path: '/' }, metadata, (error, reply) => (error ? reject(error) : resolve(reply))));
-  console.log(JSON.stringify({ services, methods, rootType: root.status.type, rootOwner: root.status.owner }));
+  console.log(JSON.stringify({
+    version, services, methods, fileCount: files.length, unknownSymbolCode: unknown ? unknown.error_code : null,
+    rootType: root.status.type, rootOwner: root.status.owner,
+  }));
   client.close();
 }
 
