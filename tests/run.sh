@@ -11,6 +11,8 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install o
 need_apt=()
 installed librocksdb-dev || need_apt+=(librocksdb-dev)
 installed rocksdb-tools || need_apt+=(rocksdb-tools)
+installed python3-grpcio || need_apt+=(python3-grpcio)
+installed python3-protobuf || need_apt+=(python3-protobuf)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   as_root apt-get update -qq
