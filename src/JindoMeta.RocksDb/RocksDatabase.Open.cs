@@ -14,7 +14,7 @@ public sealed unsafe partial class RocksDatabase
     /// </summary>
     /// <exception cref="ArgumentException">An option or column family name is invalid.</exception>
     /// <exception cref="RocksDbException">RocksDB refused (for example the LOCK is held by another open).</exception>
-    /// <exception cref="DllNotFoundException">librocksdb is not installed; the message says which package.</exception>
+    /// <exception cref="DllNotFoundException">The native library is missing next to the assembly (or where the override points); the message says how to fix it.</exception>
     public static RocksDatabase Open(string path, RocksDbOptions options, IReadOnlyList<string> columnFamilies)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);

@@ -100,7 +100,8 @@ public sealed class StoreFormatTests : IDisposable
 
     private static string RunLdb(string arguments)
     {
-        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ldb", arguments)
+        // --ignore_unknown_options: Debian's ldb is 7.8 and the store's OPTIONS file is 11.x's.
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ldb", "--ignore_unknown_options " + arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

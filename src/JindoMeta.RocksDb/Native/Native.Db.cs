@@ -3,13 +3,14 @@ using System.Runtime.InteropServices;
 namespace JindoMeta.RocksDb.Native;
 
 /// <summary>
-/// Raw imports of librocksdb's C API (7.8, /usr/include/rocksdb/c.h). Every signature is blittable so the
-/// source generator emits direct calls. Error out-parameters are <c>char** errptr</c>: always pass the address
-/// of a NULL pointer and free a returned message with <see cref="rocksdb_free"/>.
+/// Raw imports of librocksdb's C API (include/rocksdb/c.h; 11.12 ships with the build, 7.8 exports every import too,
+/// both tested). Every signature is blittable so the source generator emits direct calls. Error out-parameters are
+/// <c>char** errptr</c>: always pass the address of a NULL pointer and free a returned message with
+/// <see cref="rocksdb_free"/>.
 /// </summary>
 internal static unsafe partial class NativeMethods
 {
-    /// <summary>Logical library name; <see cref="NativeLibraryResolver"/> maps it to the versioned SONAME.</summary>
+    /// <summary>Logical library name; <see cref="NativeLibraryResolver"/> maps it to the shipped librocksdb.so.</summary>
     internal const string Library = "rocksdb";
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]

@@ -6,18 +6,21 @@ using System.Runtime.InteropServices;
 namespace JindoMeta.RocksDb.Native;
 
 /// <summary>
-/// Maps the logical name "rocksdb" to the real library. The runtime package ships only the versioned SONAME
-/// (<c>librocksdb.so.7.8</c>); the unversioned name exists only with librocksdb-dev, so default probing is not
-/// enough (reference §3). Newer SONAMEs are deliberately not tried: they are untested (pitfall 11).
+/// Maps the logical name "rocksdb" to one file: the <c>librocksdb.so</c> (RocksDB 11.12, statically linked) that the
+/// build copies from the RocksDB NuGet package next to this assembly, or the file named by
+/// <see cref="OverrideVariable"/>, so a benchmark can run the same binding on another build (Debian's 7.8). There is
+/// no fallback from one to the other: an A/B run must never measure a library it did not ask for.
 /// </summary>
 internal static class NativeLibraryResolver
 {
-    /// <summary>Environment variable naming a library file to try first.</summary>
-    internal const string OverrideVariable = "ROCKSDB_LIB";
+    /// <summary>Environment variable naming another librocksdb file to load instead of the shipped one.</summary>
+    internal const string OverrideVariable = "JINDOMETA_ROCKSDB_LIBRARY";
 
-    internal const string InstallHint = "apt-get install -y librocksdb7.8";
+    /// <summary>The file name the build gives the native library (JindoMeta.RocksDb.csproj).</summary>
+    internal const string ShippedFileName = "librocksdb.so";
 
-    private static readonly Lazy<nint> s_library = new(() => LoadFirst(DefaultCandidates(Environment.GetEnvironmentVariable(OverrideVariable))));
+    private static readonly Lazy<nint> s_library =
+        new(() => Load(Environment.GetEnvironmentVariable(OverrideVariable), ShippedLibraryPath));
 
     /// <summary>Symbols Open checks up front so an ABI that is too old fails at startup, not mid-request.</summary>
     private static readonly string[] s_requiredSymbols =
@@ -31,51 +34,43 @@ internal static class NativeLibraryResolver
 
     private static int s_verified;
 
+    /// <summary>Where the build puts the native library: next to this assembly (the app directory if single-file).</summary>
+    internal static string ShippedLibraryPath
+    {
+        get
+        {
+            var directory = Path.GetDirectoryName(typeof(NativeLibraryResolver).Assembly.Location);
+            return Path.Combine(string.IsNullOrEmpty(directory) ? AppContext.BaseDirectory : directory, ShippedFileName);
+        }
+    }
+
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries",
         Justification = "The resolver must be installed before the first P/Invoke of this assembly, whoever makes it.")]
     internal static void Install() =>
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraryResolver).Assembly, Resolve);
 
-    /// <summary>The override (if set), then the Debian bookworm SONAME, then the -dev symlink.</summary>
-    internal static IReadOnlyList<string> DefaultCandidates(string? overridePath)
+    /// <summary>The file to load: the override when set, else the shipped one.</summary>
+    internal static string Choose(string? overridePath, string shippedPath) =>
+        string.IsNullOrWhiteSpace(overridePath) ? shippedPath : overridePath;
+
+    /// <summary>Loads the chosen file, or throws a one-line DllNotFoundException that says how to fix it.</summary>
+    internal static nint Load(string? overridePath, string shippedPath)
     {
-        var candidates = new List<string>(3);
-        if (!string.IsNullOrWhiteSpace(overridePath))
+        var path = Choose(overridePath, shippedPath);
+        try
         {
-            candidates.Add(overridePath);
+            return NativeLibrary.Load(path);
         }
-
-        candidates.Add("librocksdb.so.7.8");
-        candidates.Add("librocksdb.so");
-        return candidates;
-    }
-
-    /// <summary>Loads the first candidate that loads, or throws a DllNotFoundException that says what to install.</summary>
-    internal static nint LoadFirst(IReadOnlyList<string> candidates)
-    {
-        string? firstError = null;
-        foreach (var candidate in candidates)
+        catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
         {
-            try
-            {
-                return NativeLibrary.Load(candidate);
-            }
-            catch (DllNotFoundException ex)
-            {
-                // The first loader message tells "file missing" apart from "a dependency such as libgflags missing".
-                firstError ??= ex.Message;
-            }
-            catch (BadImageFormatException ex)
-            {
-                firstError ??= ex.Message;
-            }
+            var fix = path == shippedPath
+                ? "the build copies it there from the RocksDB NuGet package: rebuild (dotnet build), " +
+                  $"or set {OverrideVariable} to another librocksdb.so"
+                : $"{OverrideVariable} names it: point it at an existing librocksdb.so, or unset it to use the shipped one";
+            throw new DllNotFoundException(
+                $"RocksDB native library {path} could not be loaded ({fix}). Loader said: {LastLine(ex.Message)}", ex);
         }
-
-        throw new DllNotFoundException(
-            $"RocksDB native library not found (tried: {string.Join(", ", candidates)}). " +
-            $"On Debian/Ubuntu install it with '{InstallHint}', or set {OverrideVariable} to the library's path. " +
-            $"Loader said: {firstError ?? "no candidates"}");
     }
 
     /// <summary>Loads the library and checks the symbols the binding needs; cheap after the first call.</summary>
@@ -91,12 +86,16 @@ internal static class NativeLibraryResolver
         if (missing.Count > 0)
         {
             throw new EntryPointNotFoundException(
-                $"The loaded RocksDB library lacks {string.Join(", ", missing)}; this binding needs RocksDB 7.8 " +
-                $"('{InstallHint}').");
+                $"The loaded RocksDB library lacks {string.Join(", ", missing)}; this binding needs RocksDB 7.8 or later " +
+                $"(the build ships 11.12; check {OverrideVariable}).");
         }
 
         Volatile.Write(ref s_verified, 1);
     }
+
+    /// <summary>The runtime's message spans lines; its last one is dlerror's (which file, and why).</summary>
+    private static string LastLine(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? message;
 
     private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath) =>
         libraryName == NativeMethods.Library ? s_library.Value : 0;

@@ -43,7 +43,7 @@ internal static class NativeOptionsBuilder
             NativeMethods.rocksdb_block_based_options_set_filter_policy(tableOptions, filter);
         }
 
-        // Format 5: the current full-filter format, readable by RocksDB 6.6 and later.
+        // Format 5 (readable by RocksDB 6.6 and later), not 11.x's default 7: Debian's 7.8 tools (ldb, sst_dump) refuse 7.
         NativeMethods.rocksdb_block_based_options_set_format_version(tableOptions, 5);
         NativeMethods.rocksdb_options_set_block_based_table_factory(options, tableOptions);
         NativeMethods.rocksdb_block_based_options_destroy(tableOptions);
