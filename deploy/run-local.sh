@@ -1,18 +1,11 @@
 #!/usr/bin/env bash
 # Runs JindoMeta in the foreground on the embedded default (rocksdb backend), data in ./data, logs in ./logs,
 # gRPC on 127.0.0.1:8101 (identity is only a user-name header, so it stays on loopback unless you pass
-# -D namespace.rpc.bind-host=0.0.0.0). Installs librocksdb when it is missing, builds, then starts. Stop with Ctrl-C (SIGTERM
+# -D namespace.rpc.bind-host=0.0.0.0). Builds (librocksdb comes with the build), then starts. Stop with Ctrl-C (SIGTERM
 # works the same way: calls in flight finish, the store closes cleanly). Extra arguments go to the daemon,
 # e.g. deploy/run-local.sh -D namespace.rpc.port=9101
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-if ! dpkg-query -W -f='${Status}' librocksdb7.8 2>/dev/null | grep -q "install ok installed"; then
-  echo "== installing librocksdb7.8"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq librocksdb7.8 >/dev/null
-fi
 
 dotnet build src/JindoMeta.Server/JindoMeta.Server.csproj -c Release -nologo -clp:ErrorsOnly -v quiet
 dotnet build src/JindoMeta.Cli/JindoMeta.Cli.csproj -c Release -nologo -clp:ErrorsOnly -v quiet

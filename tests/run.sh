@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# librocksdb itself ships with the build (RocksDB NuGet package); apt only brings ldb, the independent reader.
 need_apt=()
-installed librocksdb-dev || need_apt+=(librocksdb-dev)
 installed rocksdb-tools || need_apt+=(rocksdb-tools)
 installed python3-grpcio || need_apt+=(python3-grpcio)
 installed python3-protobuf || need_apt+=(python3-protobuf)
