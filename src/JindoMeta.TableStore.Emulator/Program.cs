@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace JindoMeta.TableStore.Emulator;
 
@@ -28,23 +29,24 @@ internal static class Program
             await Console.Error.WriteLineAsync("usage: tablestore-emulator [--port N] [--instance NAME] [--access-key-id ID] [--access-key-secret S] [--data-dir DIR] [--storage rocksdb|log] [--latency-ms N] [--busy-rate R] [--timeout-rate R] [--drop-rate R]").ConfigureAwait(false);
             return 2;
         }
-        await using var emulator = await TableStoreEmulator.StartAsync(options).ConfigureAwait(false);
-        Console.WriteLine($"tablestore-emulator listening on {emulator.Endpoint} ({options})");
-        using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        // One shutdown path: SIGTERM or SIGINT completes stopSignal (cancelling the runtime's default termination),
+        // then the emulator is disposed (in-flight requests finish, the store closes) and Main returns 0. The
+        // registrations are taken before start-up and released last, so no signal can cut a start or a drain short.
+        var stopSignal = new TaskCompletionSource<PosixSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnSignal(PosixSignalContext context)
         {
-            e.Cancel = true;
-            stop.Cancel();
-        };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            context.Cancel = true;
+            stopSignal.TrySetResult(context.Signal);
         }
-        catch (OperationCanceledException)
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        await using (var emulator = await TableStoreEmulator.StartAsync(options).ConfigureAwait(false))
         {
-            // Ctrl+C or SIGTERM: fall through to the orderly shutdown of the await using.
+            Console.WriteLine($"tablestore-emulator listening on {emulator.Endpoint} ({options})");
+            var signal = await stopSignal.Task.ConfigureAwait(false);
+            Console.WriteLine($"tablestore-emulator stopping on {signal}");
         }
+        Console.WriteLine("tablestore-emulator stopped");
         return 0;
     }
 

@@ -1,18 +1,21 @@
 using System.Net;
 using JindoMeta.TableStore.Emulator.Engine;
+using JindoMeta.TableStore.Emulator.Hosting;
 using JindoMeta.TableStore.Emulator.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace JindoMeta.TableStore.Emulator;
 
 /// <summary>
 /// A local Tablestore-protocol server on 127.0.0.1 (Kestrel, HTTP/1.1), hostable in-process: start it on port 0,
-/// point a client (ours or an official SDK) at <see cref="Endpoint"/>, dispose it when done.
+/// point a client (ours or an official SDK) at <see cref="Endpoint"/>, dispose it when done. It handles no process
+/// signal: disposing it is the one way to stop it (in-flight requests finish, then the store is closed).
 /// </summary>
 public sealed class TableStoreEmulator : IAsyncDisposable
 {
@@ -54,6 +57,8 @@ public sealed class TableStoreEmulator : IAsyncDisposable
         var handler = new EmulatorRequestHandler(engine, options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // Process signals belong to the process owner (Program, or the application hosting us), not to the library.
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

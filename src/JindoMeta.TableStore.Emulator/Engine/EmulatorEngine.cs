@@ -30,7 +30,14 @@ internal sealed partial class EmulatorEngine : IDisposable, IEmulatorStoreReplay
         }
     }
 
-    public void Dispose() => _store?.Dispose();
+    /// <summary>Closes the store after the request running now, if any (a drain cut short by Kestrel's timeout).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _store?.Dispose();
+        }
+    }
 
     /// <summary>Runs one operation on a request body and returns the reply body; failures throw <see cref="OtsError"/>.</summary>
     public byte[] Execute(string operation, ReadOnlySpan<byte> body)
