@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
 
 namespace JindoMeta.TableStore.Emulator;
 
@@ -40,7 +41,18 @@ internal static class Program
         }
         using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        await using (var emulator = await TableStoreEmulator.StartAsync(options).ConfigureAwait(false))
+        TableStoreEmulator emulator;
+        try
+        {
+            emulator = await TableStoreEmulator.StartAsync(options).ConfigureAwait(false);
+        }
+        catch (Exception e) when (StartFailure(e, options) is { } reason)
+        {
+            // An environment problem the operator fixes: one line, no stack trace (README: exit code 1).
+            await Console.Error.WriteLineAsync("tablestore-emulator: " + reason).ConfigureAwait(false);
+            return 1;
+        }
+        await using (emulator)
         {
             Console.WriteLine($"tablestore-emulator listening on {emulator.Endpoint} ({options})");
             var signal = await stopSignal.Task.ConfigureAwait(false);
@@ -49,6 +61,14 @@ internal static class Program
         Console.WriteLine("tablestore-emulator stopped");
         return 0;
     }
+
+    /// <summary>The one-line reason for a start-up failure the operator can fix, or null for a bug (stack trace, 134).</summary>
+    private static string? StartFailure(Exception e, EmulatorOptions options) => e switch
+    {
+        DataDirectoryInUseException inUse => inUse.Message,
+        IOException { InnerException: AddressInUseException } => $"port {options.Port} on 127.0.0.1 is in use by another process: stop it, or pass another --port (0 picks a free one)",
+        _ => null,
+    };
 
     private static EmulatorOptions Parse(string[] args)
     {

@@ -46,6 +46,9 @@ public sealed class TableStoreEmulator : IAsyncDisposable
 
     public long RequestsHandled => _handler.RequestsHandled;
 
+    /// <summary>Loads the data directory (if any), then listens.</summary>
+    /// <exception cref="DataDirectoryInUseException">Another emulator holds <see cref="EmulatorOptions.DataDirectory"/>.</exception>
+    /// <exception cref="IOException">The port is in use (inner <c>AddressInUseException</c>), or the directory is unusable.</exception>
     public static async Task<TableStoreEmulator> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -67,7 +70,17 @@ public sealed class TableStoreEmulator : IAsyncDisposable
         });
         var app = builder.Build();
         app.Run(handler.HandleAsync);
-        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A port in use, say: release the data directory too, so a retry in this process can open it.
+            await app.DisposeAsync().ConfigureAwait(false);
+            engine.Dispose();
+            throw;
+        }
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(address).Port;
         return new TableStoreEmulator(app, engine, handler, options, new Uri($"http://127.0.0.1:{port}"));

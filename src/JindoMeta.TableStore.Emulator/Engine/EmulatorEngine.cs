@@ -26,7 +26,15 @@ internal sealed partial class EmulatorEngine : IDisposable, IEmulatorStoreReplay
         if (options.DataDirectory is { } directory)
         {
             _store = options.Storage == EmulatorStorage.Log ? new OperationLog(directory) : new RocksEmulatorStore(directory);
-            _store.Load(this);
+            try
+            {
+                _store.Load(this);
+            }
+            catch
+            {
+                _store.Dispose();
+                throw;
+            }
         }
     }
 

@@ -25,8 +25,19 @@ internal sealed class OperationLog : IEmulatorStore
     public OperationLog(string directory)
     {
         Directory.CreateDirectory(directory);
-        _file = new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16, FileOptions.None);
+        try
+        {
+            // FileShare.None takes an exclusive flock on Unix: a second emulator cannot append to the same log.
+            _file = new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.None);
+        }
+        catch (IOException e) when (e.HResult == LockHeldErrno)
+        {
+            throw new DataDirectoryInUseException(directory, "another emulator", "operation log lock held", e);
+        }
     }
+
+    /// <summary>EWOULDBLOCK: .NET reports a refused flock as an IOException whose HResult is the errno.</summary>
+    private static int LockHeldErrno => OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 35 : 11;
 
     public void CreateTable(string table, byte[] createRecord) => Append(LogRecordKind.CreateTable, createRecord);
 

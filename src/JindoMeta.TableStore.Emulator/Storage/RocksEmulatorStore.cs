@@ -19,7 +19,7 @@ internal sealed class RocksEmulatorStore : IEmulatorStore
     public RocksEmulatorStore(string directory)
     {
         Directory.CreateDirectory(directory);
-        _database = RocksDatabase.Open(Path.Combine(directory, "rocksdb"), new RocksDbOptions(), ["tables", "rows"]);
+        _database = Open(directory);
         _tables = _database.GetColumnFamily("tables");
         _rows = _database.GetColumnFamily("rows");
     }
@@ -75,6 +75,27 @@ internal sealed class RocksEmulatorStore : IEmulatorStore
     {
         _batch.Dispose();
         _database.Dispose();
+    }
+
+    /// <summary>
+    /// Opens <c>directory/rocksdb</c>. RocksDB's C API reports a held LOCK only in its message: "While lock file:
+    /// .../LOCK: Resource temporarily unavailable" (another process) or "lock hold by current process" (another
+    /// emulator here); both become <see cref="DataDirectoryInUseException"/>, every other error stays as it is.
+    /// </summary>
+    private static RocksDatabase Open(string directory)
+    {
+        try
+        {
+            return RocksDatabase.Open(Path.Combine(directory, "rocksdb"), new RocksDbOptions(), ["tables", "rows"]);
+        }
+        catch (RocksDbException e) when (e.Message.Contains("While lock file:", StringComparison.Ordinal))
+        {
+            throw new DataDirectoryInUseException(directory, "another process", "RocksDB LOCK held", e);
+        }
+        catch (RocksDbException e) when (e.Message.Contains("lock hold by current process", StringComparison.Ordinal))
+        {
+            throw new DataDirectoryInUseException(directory, "another emulator in this process", "RocksDB LOCK held", e);
+        }
     }
 
     private static byte[] RowKey(string table, PrimaryKey key)
