@@ -36,6 +36,33 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The daemon's log lines at error or fatal level (Serilog's EROR / FATL), each with what followed it up to the
+    /// next log line (a stack trace). A client's bad input is that client's problem: it must never log one.
+    /// </summary>
+    public IReadOnlyList<string> ErrorLogEntries()
+    {
+        var entries = new List<string>();
+        var inError = false;
+        foreach (var line in Output.Split('\n'))
+        {
+            if (LogLine().Match(line) is { Success: true } match)
+            {
+                inError = match.Groups[1].Value is "EROR" or "FATL";
+                if (inError)
+                {
+                    entries.Add(line);
+                }
+            }
+            else if (inError && line.Length > 0)
+            {
+                entries[^1] += "\n" + line;
+            }
+        }
+
+        return entries;
+    }
+
     public static string DaemonDll => Path.Combine(AppContext.BaseDirectory, "jindometa.dll");
 
     /// <summary>Starts the daemon on 127.0.0.1 with an OS-chosen port and waits until it serves.</summary>
@@ -167,6 +194,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
+
+    [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ([A-Z]{4}) ")]
+    private static partial Regex LogLine();
 
     [GeneratedRegex(@"^jindometa: serving on [0-9.]+:(\d+)$")]
     private static partial Regex ServingLine();
