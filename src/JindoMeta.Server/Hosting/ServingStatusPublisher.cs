@@ -56,6 +56,8 @@ public sealed class ServingStatusPublisher : IDisposable
             {
                 _health.SetServingStatus(name, ServingStatus.NotServing);
             }
+
+            _health.EndWatches();
         }
     }
 

@@ -14,6 +14,7 @@ public sealed class HealthRpcService : Health.HealthBase
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ServingStatus> _statuses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Channel<ServingStatus>>> _watchers = new(StringComparer.Ordinal);
+    private bool _watchesEnded;
 
     public void SetServingStatus(string service, ServingStatus status)
     {
@@ -26,6 +27,22 @@ public sealed class HealthRpcService : Health.HealthBase
                 {
                     watcher.Writer.TryWrite(status);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Shutdown: every Watch sends what it has not sent yet and ends with OK, so an open watcher does not hold the
+    /// connection (and the daemon's exit) until the shutdown timeout. Later Watches send one status and end.
+    /// </summary>
+    public void EndWatches()
+    {
+        lock (_gate)
+        {
+            _watchesEnded = true;
+            foreach (var watcher in _watchers.Values.SelectMany(list => list))
+            {
+                watcher.Writer.TryComplete();
             }
         }
     }
@@ -72,6 +89,10 @@ public sealed class HealthRpcService : Health.HealthBase
             }
 
             list.Add(changes);
+            if (_watchesEnded)
+            {
+                changes.Writer.TryComplete();
+            }
         }
 
         try

@@ -92,7 +92,17 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolve
     /// <summary>The one place a call's identity and namespace are decided.</summary>
     private (INamespaceBackend Backend, CallerIdentity Caller) Begin(string namespaceName, ServerCallContext context)
     {
-        var user = context.RequestHeaders.GetValue(UserHeader);
+        string? user;
+        try
+        {
+            user = context.RequestHeaders.GetValue(UserHeader);
+        }
+        catch (FormatException)
+        {
+            // Grpc.AspNetCore decodes the request's -bin headers on first access.
+            throw new RpcException(new Status(StatusCode.Internal, "A binary metadata header (-bin) of the call is not valid base64"));
+        }
+
         if (string.IsNullOrWhiteSpace(user))
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated,

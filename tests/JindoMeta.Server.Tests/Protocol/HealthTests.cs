@@ -77,32 +77,8 @@ public sealed class HealthTests(DaemonFixture daemon) : IClassFixture<DaemonFixt
         Assert.Contains("Stopped: every store closed", stopping.Output, StringComparison.Ordinal);
     }
 
-    /// <summary>
-    /// The Watch handler ends only when its client goes away, so a watcher that stays open keeps the daemon in its
-    /// graceful stop until namespace.shutdown.timeout-seconds (default 30) runs out; then the connection is cut.
-    /// </summary>
+    /// <summary>An open watcher must not hold the daemon's stop until the shutdown timeout.</summary>
     [Fact]
-    public async Task On_SIGTERM_a_watcher_left_open_is_cut_off_when_the_shutdown_timeout_ends()
-    {
-        const int ShutdownSeconds = 3;
-        await using var stopping = await DaemonProcess.StartAsync(_temp.Sub("data"), "-D", $"namespace.shutdown.timeout-seconds={ShutdownSeconds}");
-        using var client = new RawClient(stopping.Address);
-        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var watch = new Health.HealthClient(client.Channel).Watch(new HealthCheckRequest { Service = "" }, cancellationToken: cancel.Token);
-        Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
-        var clock = Stopwatch.StartNew();
-
-        var exit = stopping.TerminateAsync();
-
-        Assert.True(await watch.ResponseStream.MoveNext(cancel.Token));
-        Assert.Equal(ServingStatus.NotServing, watch.ResponseStream.Current.Status);
-        var cut = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(cancel.Token));
-        Assert.Equal(StatusCode.Unavailable, cut.StatusCode);
-        Assert.Equal(0, await exit);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(ShutdownSeconds + 30), $"the daemon took {clock.Elapsed} to stop");
-    }
-
-    [Fact(Skip = "Defect: the Watch stream stays open through shutdown (see the test above); it should end after NOT_SERVING")]
     public async Task On_SIGTERM_a_watch_ends_after_reporting_NOT_SERVING()
     {
         await using var stopping = await DaemonProcess.StartAsync(_temp.Sub("data"));
