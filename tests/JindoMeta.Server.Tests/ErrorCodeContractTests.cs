@@ -27,4 +27,24 @@ public sealed class ErrorCodeContractTests
 
         Assert.Equal([ErrorCode.None, ErrorCode.StorageFailure], internalCodes.Order());
     }
+
+    [Fact]
+    public void Not_leader_carries_the_leaders_address_in_the_trailer_the_client_follows()
+    {
+        var error = ErrorMapping.ToRpcException(NamespaceError.NotLeader("127.0.0.2:8101"));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal("25011", error.Trailers.GetValue(ErrorMapping.ErrorCodeTrailer));
+        Assert.Equal("127.0.0.2:8101", error.Trailers.GetValue(ErrorMapping.LeaderTrailer));
+        Assert.Equal(RetryAction.FollowLeader, RetryRule.Decide(error, RetrySafety.NotIdempotent));
+    }
+
+    [Fact]
+    public void No_leader_yet_is_retryable_for_every_call_and_names_no_leader()
+    {
+        var error = ErrorMapping.ToRpcException(NamespaceError.NoLeader);
+
+        Assert.Null(error.Trailers.GetValue(ErrorMapping.LeaderTrailer));
+        Assert.Equal(RetryAction.BackoffAndRotate, RetryRule.Decide(error, RetrySafety.NotIdempotent));
+    }
 }

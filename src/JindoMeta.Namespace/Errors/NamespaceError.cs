@@ -16,6 +16,15 @@ public sealed record NamespaceError(ErrorCode Code, string Message)
     public static NamespaceError InvalidRename(string message) => new(ErrorCode.InvalidRename, message);
     public static NamespaceError ReadOnly { get; } = new(ErrorCode.ReadOnly, ReadOnlyMessage);
 
+    /// <summary>For <see cref="ErrorCode.NotLeader"/>: the leader's client address (host:port), when known.</summary>
+    public string? Leader { get; init; }
+
+    /// <summary>This node does not lead: nothing was applied; the client should go to <paramref name="leader"/>.</summary>
+    public static NamespaceError NotLeader(string leader) => new(ErrorCode.NotLeader, $"This node is not the leader; the leader is {leader}") { Leader = leader };
+
+    /// <summary>No leader is known (an election is running): nothing was applied; retry after a short wait.</summary>
+    public static NamespaceError NoLeader { get; } = new(ErrorCode.Unavailable, "No leader is elected at the moment; retry shortly");
+
     public static NamespaceError AccessDenied(string user, string access, string path, string inodeDescription) =>
         new(ErrorCode.AccessDenied, $"Permission denied: user={user}, access={access}, inode=\"{path}\":{inodeDescription}");
 

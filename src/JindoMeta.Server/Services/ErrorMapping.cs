@@ -22,12 +22,12 @@ public static class ErrorMapping
         _ => StatusCode.Internal,
     };
 
-    public static RpcException ToRpcException(NamespaceError error, string? leader = null)
+    public static RpcException ToRpcException(NamespaceError error)
     {
         var trailers = new Metadata { { ErrorCodeTrailer, ((int)error.Code).ToString(CultureInfo.InvariantCulture) } };
-        if (leader is not null)
+        if (error.Leader is { } leader)
         {
-            trailers.Add(LeaderTrailer, leader);
+            trailers.Add(LeaderTrailer, leader); // the client goes straight there (RetryRule case 1)
         }
 
         return new RpcException(new Status(StatusOf(error.Code), error.Message), trailers);
