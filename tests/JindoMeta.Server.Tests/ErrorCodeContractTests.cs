@@ -47,4 +47,13 @@ public sealed class ErrorCodeContractTests
         Assert.Null(error.Trailers.GetValue(ErrorMapping.LeaderTrailer));
         Assert.Equal(RetryAction.BackoffAndRotate, RetryRule.Decide(error, RetrySafety.NotIdempotent));
     }
+
+    [Fact]
+    public void An_unknown_outcome_is_never_resent_by_the_client()
+    {
+        var error = ErrorMapping.ToRpcException(new NamespaceError(ErrorCode.OutcomeUnknown, "leadership changed"));
+
+        Assert.Equal(RetryAction.Fail, RetryRule.Decide(error, RetrySafety.NotIdempotent));
+        Assert.Equal(RetryAction.Fail, RetryRule.Decide(error, RetrySafety.Idempotent));
+    }
 }

@@ -22,5 +22,8 @@ public enum ErrorCode
     Unavailable = 25012,
     StorageFailure = 25013,
     NamespaceNotFound = 25014,
+
+    /// <summary>The operation may or may not have been applied (leadership changed mid-replication): check before retrying.</summary>
+    OutcomeUnknown = 25015,
     ReadOnly = 25021,
 }

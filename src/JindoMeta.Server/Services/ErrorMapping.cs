@@ -19,6 +19,7 @@ public static class ErrorMapping
         ErrorCode.ParentNotDirectory or ErrorCode.DirectoryNotEmpty or ErrorCode.IsDirectory or ErrorCode.InvalidRename
             or ErrorCode.FileNotUnderConstruction or ErrorCode.ReadOnly => StatusCode.FailedPrecondition,
         ErrorCode.NotLeader or ErrorCode.Unavailable => StatusCode.Unavailable,
+        ErrorCode.OutcomeUnknown => StatusCode.Aborted, // never UNAVAILABLE: the client must not resend it blindly
         _ => StatusCode.Internal,
     };
 
