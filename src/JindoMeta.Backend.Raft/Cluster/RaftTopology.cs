@@ -26,12 +26,19 @@ public sealed class RaftTopology
     public const string RpcAddressKey = "jfs.namespace.server.rpc-address";
     public const int RequiredMembers = 3;
 
-    private RaftTopology(IReadOnlyList<RaftPeer> peers, RaftPeer self, string fingerprint)
+    private RaftTopology(InitialConfiguration configuration, IReadOnlyList<RaftPeer> peers, RaftPeer self, int selfPeerPort, string fingerprint)
     {
+        Configuration = configuration;
         Peers = peers;
         Self = self;
+        SelfPeerPort = selfPeerPort;
         Fingerprint = fingerprint;
     }
+
+    public InitialConfiguration Configuration { get; }
+
+    /// <summary>The raft port this node listens on (its member's port in initial-conf).</summary>
+    public int SelfPeerPort { get; }
 
     public IReadOnlyList<RaftPeer> Peers { get; }
 
@@ -67,7 +74,7 @@ public sealed class RaftTopology
             .Select(m => new RaftPeer(m.NodeId, m.Address, ClientAddressOf(m.Host, clientAddresses, clientPort), m.Priority))
             .ToList();
         var self = FindSelf(configuration, bindHost, explicitSelf, localAddresses, machineName);
-        return new RaftTopology(peers, peers.Single(p => p.NodeId == self.NodeId), Hash(configuration));
+        return new RaftTopology(configuration, peers, peers.Single(p => p.NodeId == self.NodeId), self.Port, Hash(configuration));
     }
 
     private static RaftMember FindSelf(

@@ -21,7 +21,10 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public int Port { get; private set; }
 
-    public string Address => $"127.0.0.1:{Port}";
+    /// <summary>The address the daemon said it serves on (its bind address, or 127.0.0.1 when it binds every address).</summary>
+    public string Host { get; private set; } = "127.0.0.1";
+
+    public string Address => $"{Host}:{Port}";
 
     public bool HasExited => _process.HasExited;
 
@@ -185,7 +188,8 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
         if (ready && ServingLine().Match(line) is { Success: true } match)
         {
-            _ready.TrySetResult(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture));
+            Host = match.Groups[1].Value;
+            _ready.TrySetResult(int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
         }
     }
 
@@ -198,6 +202,6 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} ([A-Z]{4}) ")]
     private static partial Regex LogLine();
 
-    [GeneratedRegex(@"^jindometa: serving on [0-9.]+:(\d+)$")]
+    [GeneratedRegex(@"^jindometa: serving on ([0-9.]+):(\d+)$")]
     private static partial Regex ServingLine();
 }
