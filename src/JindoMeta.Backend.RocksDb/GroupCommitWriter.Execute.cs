@@ -99,13 +99,13 @@ internal sealed partial class GroupCommitWriter
             }
 
             changeIndex++;
-            group.Batch.Put(_store.Changes, NamespaceSchema.ChangeKey(changeIndex), ChangeFeedCodec.Encode(timestamp, rows));
+            _store.StageChangeEntry(group.Batch, changeIndex, timestamp, rows);
         }
 
         if (changeIndex != firstIndex)
         {
             group.Rows.StageInto(_store, group.Batch);
-            group.Batch.Put(_store.Meta, NamespaceSchema.MetaKeys.LastChangeIndex, NamespaceSchema.Int64Value(changeIndex));
+            _store.StageLastChangeIndex(group.Batch, changeIndex);
             Interlocked.Add(ref _rowsWritten, group.Rows.Count + (changeIndex - firstIndex) + 1); // + feed entries + last index
         }
 

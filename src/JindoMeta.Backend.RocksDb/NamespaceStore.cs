@@ -9,7 +9,12 @@ namespace JindoMeta.Backend.RocksDb;
 /// The RocksDB database of one namespace, laid out by <see cref="NamespaceSchema"/>: opening, formatting,
 /// refusing a directory made by another backend or format version, and writing rows.
 /// </summary>
-internal sealed class NamespaceStore : IDisposable
+/// <remarks>
+/// Public so that every backend keeping a namespace in local RocksDB (rocksdb's group-commit writer, raft's state
+/// machine on each node) shares one implementation of the schema: the same rows, the same change-feed entries,
+/// the same meta keys. Thread-safe for reads; writes come from the one writer of the store.
+/// </remarks>
+public sealed class NamespaceStore : IDisposable
 {
     private NamespaceStore(RocksDatabase database)
     {
@@ -79,6 +84,18 @@ internal sealed class NamespaceStore : IDisposable
             batch.Put(family, row.Key, row.Value);
         }
     }
+
+    /// <summary>
+    /// Adds the change-feed entry <paramref name="changeIndex"/> (one committed command's rows, ordered at
+    /// <paramref name="timestampMs"/>) to <paramref name="batch"/>. The rows themselves are staged separately
+    /// (<see cref="Stage"/>), so a writer committing many commands at once can write each key once.
+    /// </summary>
+    public void StageChangeEntry(WriteBatch batch, long changeIndex, long timestampMs, IReadOnlyList<RowChange> rows) =>
+        batch.Put(Changes, NamespaceSchema.ChangeKey(changeIndex), ChangeFeedCodec.Encode(timestampMs, rows));
+
+    /// <summary>Records <paramref name="changeIndex"/> as the newest change-feed entry, in the batch that holds it.</summary>
+    public void StageLastChangeIndex(WriteBatch batch, long changeIndex) =>
+        batch.Put(Meta, NamespaceSchema.MetaKeys.LastChangeIndex, NamespaceSchema.Int64Value(changeIndex));
 
     public void Dispose() => Database.Dispose();
 

@@ -4,12 +4,20 @@ using JindoMeta.RocksDb;
 
 namespace JindoMeta.Backend.RocksDb;
 
-/// <summary>The change feed kept in the store's <c>changes</c> table, written by <see cref="GroupCommitWriter"/>.</summary>
-internal sealed class RocksDbChangeFeed(NamespaceStore store, GroupCommitWriter writer) : IChangeFeed
+/// <summary>
+/// The change feed kept in the store's <c>changes</c> table, written by the store's one writer (the rocksdb
+/// backend's <see cref="GroupCommitWriter"/>, or the raft backend's state machine on every node).
+/// </summary>
+/// <param name="store">The namespace store holding the feed.</param>
+/// <param name="lastCommittedIndex">
+/// The newest entry readers may see: the writer's last durable (rocksdb) or applied (raft) change index. Entries
+/// above it may be in the table already but are not yet acknowledged.
+/// </param>
+public sealed class RocksDbChangeFeed(NamespaceStore store, Func<long> lastCommittedIndex) : IChangeFeed
 {
     private readonly Lock _trimLock = new();
 
-    public long LastIndex => writer.LastChangeIndex;
+    public long LastIndex => lastCommittedIndex();
 
     public long FirstIndex => (store.ReadInt64(NamespaceSchema.MetaKeys.TrimmedChangeIndex) ?? 0) + 1;
 

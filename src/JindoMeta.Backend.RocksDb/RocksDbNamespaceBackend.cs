@@ -31,7 +31,7 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
         _options = options;
         _writer = new GroupCommitWriter(store, engine, clock, options);
         _writer.WritesStopped += (_, _) => ServingChanged?.Invoke(this, EventArgs.Empty);
-        ChangeFeed = new RocksDbChangeFeed(store, _writer);
+        ChangeFeed = new RocksDbChangeFeed(store, () => _writer.LastChangeIndex);
     }
 
     public string BackendType => TypeName;

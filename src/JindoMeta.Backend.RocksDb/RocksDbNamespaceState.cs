@@ -10,7 +10,8 @@ namespace JindoMeta.Backend.RocksDb;
 /// Namespace state read straight from RocksDB, at a snapshot when one is given (so a multi-row read sees one
 /// committed state) or at the latest committed state otherwise.
 /// </summary>
-internal sealed class RocksDbNamespaceState(NamespaceStore store, RocksSnapshot? snapshot = null) : INamespaceState
+/// <remarks>Public for the raft backend's state machine, which runs the engine over the same store layout.</remarks>
+public sealed class RocksDbNamespaceState(NamespaceStore store, RocksSnapshot? snapshot = null) : INamespaceState
 {
     public long NextInodeId => store.ReadInt64(NamespaceSchema.MetaKeys.NextInodeId, snapshot)
         ?? throw new InvalidDataException($"The store at {store.Path} has no next-inode-id: it is damaged.");

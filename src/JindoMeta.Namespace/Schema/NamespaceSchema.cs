@@ -89,5 +89,10 @@ public static class NamespaceSchema
         public static readonly byte[] LastChangeIndex = "last-change-index"u8.ToArray();
         /// <summary>Changes at or below this index were trimmed from the feed.</summary>
         public static readonly byte[] TrimmedChangeIndex = "trimmed-change-index"u8.ToArray();
+        /// <summary>
+        /// Raft backend: the last raft log index applied to this state, written in the same batch as that entry's
+        /// rows (absent means 0: nothing applied yet).
+        /// </summary>
+        public static readonly byte[] AppliedRaftIndex = "applied-raft-index"u8.ToArray();
     }
 }

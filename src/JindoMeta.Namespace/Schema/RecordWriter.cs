@@ -4,7 +4,8 @@ using System.Text;
 namespace JindoMeta.Namespace.Schema;
 
 /// <summary>Appends varints, length-prefixed strings and bytes to a growable buffer (the codecs' one writer).</summary>
-internal ref struct RecordWriter(ArrayBufferWriter<byte> buffer)
+/// <remarks>Public so that codecs outside this project (the raft backend's command codec) share the same primitives.</remarks>
+public ref struct RecordWriter(ArrayBufferWriter<byte> buffer)
 {
     private readonly ArrayBufferWriter<byte> _buffer = buffer;
 
@@ -44,10 +45,13 @@ internal ref struct RecordWriter(ArrayBufferWriter<byte> buffer)
         UVarint((ulong)value.Length);
         _buffer.Write(value);
     }
+
+    /// <summary>Bytes of a length both sides know (no length prefix), e.g. a 16-byte client id.</summary>
+    public readonly void FixedBytes(ReadOnlySpan<byte> value) => _buffer.Write(value);
 }
 
 /// <summary>Reads what <see cref="RecordWriter"/> wrote; every malformed input is a <see cref="FormatException"/> naming what.</summary>
-internal ref struct RecordReader(ReadOnlySpan<byte> data, string what)
+public ref struct RecordReader(ReadOnlySpan<byte> data, string what)
 {
     private readonly ReadOnlySpan<byte> _data = data;
     private readonly string _what = what;
@@ -111,6 +115,19 @@ internal ref struct RecordReader(ReadOnlySpan<byte> data, string what)
         var length = Length(maxBytes);
         var value = _data.Slice(_position, length).ToArray();
         _position += length;
+        return value;
+    }
+
+    /// <summary>The next <paramref name="count"/> bytes, written by <see cref="RecordWriter.FixedBytes"/>; a view, not a copy.</summary>
+    public ReadOnlySpan<byte> FixedBytes(int count)
+    {
+        if (count > _data.Length - _position)
+        {
+            throw Truncated();
+        }
+
+        var value = _data.Slice(_position, count);
+        _position += count;
         return value;
     }
 
