@@ -59,7 +59,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
     private RocksDbChangeFeed _changeFeed;
     private ulong _appliedIndex;
     private long _lastChangeIndex;
-    private StateMachineStoppedException? _stopped;
+    private volatile StateMachineStoppedException? _stopped;
     private int _disposed;
 
     private NamespaceStateMachine(NamespaceStateMachineOptions options, NamespaceEngine engine, StateDirectory directory, NamespaceStore store)

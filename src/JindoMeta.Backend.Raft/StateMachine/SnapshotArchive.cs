@@ -51,7 +51,7 @@ internal static class SnapshotArchive
         output.Write(header[..2]);
     }
 
-    /// <summary>Unpacks into <paramref name="directory"/> (created; must not exist) and syncs every file to disk.</summary>
+    /// <summary>Unpacks into <paramref name="directory"/> (created; must not exist) and syncs every file and the directory.</summary>
     /// <exception cref="InvalidDataException">Not an archive of this version, truncated, or a file name that would escape the directory.</exception>
     public static void Extract(Stream input, string directory)
     {
@@ -116,6 +116,8 @@ internal static class SnapshotArchive
         {
             throw new InvalidDataException($"The snapshot archive has {input.Length - input.Position} bytes after its end mark; it is damaged.");
         }
+
+        DirectorySync.Flush(directory);
     }
 
     private static void ReadExactly(Stream input, Span<byte> into)

@@ -10,9 +10,9 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 /// one, never a half-copied mix.
 /// </summary>
 /// <remarks>
-/// Losing the rename in a machine crash (the directory is not fsynced: .NET has no call for it) only brings back
-/// the older store, whose applied index is below the raft log store's durable snapshot; the driver then restores
-/// that snapshot again. Not thread-safe: used by the driver loop.
+/// The pointer file is synced, renamed, and the directory synced (<see cref="DirectorySync"/>). Even a lost
+/// rename would be safe: the older store's applied index is below the raft log store's durable snapshot, and the
+/// driver restores that snapshot again on start. Not thread-safe: used by the driver loop.
 /// </remarks>
 internal sealed class StateDirectory
 {
@@ -97,6 +97,7 @@ internal sealed class StateDirectory
         }
 
         File.Move(temporary, pointer, overwrite: true);
+        DirectorySync.Flush(Root);
     }
 
     private void DeleteLeftovers()
