@@ -31,7 +31,8 @@ internal sealed class PeerMessageQueue(int maxMessages, long maxBytes)
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    /// <summary>Messages refused because the queue was full, or discarded by <see cref="Clear"/>.</summary>
+    /// <summary>Messages refused because the queue was full, discarded by <see cref="Clear"/>, or reported by
+    /// <see cref="CountLost"/>.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Queues <paramref name="message"/> unless that would exceed a bound; never waits.</summary>
@@ -41,7 +42,7 @@ internal sealed class PeerMessageQueue(int maxMessages, long maxBytes)
         {
             if (_queue.Count >= maxMessages || _bytes + size > maxBytes)
             {
-                _dropped++;
+                Interlocked.Increment(ref _dropped);
                 return false;
             }
 
@@ -82,11 +83,14 @@ internal sealed class PeerMessageQueue(int maxMessages, long maxBytes)
     {
         lock (_lock)
         {
-            _dropped += _queue.Count;
+            Interlocked.Add(ref _dropped, _queue.Count);
             _queue.Clear();
             _bytes = 0;
         }
     }
+
+    /// <summary>Counts messages taken by <see cref="DrainInto"/> that were lost because their write failed.</summary>
+    public void CountLost(int messages) => Interlocked.Add(ref _dropped, messages);
 
     /// <summary>Completes when something may be queued (spurious wake-ups are possible: drain and check).</summary>
     public ValueTask<bool> WaitAsync(CancellationToken cancellationToken) => _signal.Reader.WaitToReadAsync(cancellationToken);

@@ -135,6 +135,7 @@ internal sealed class PeerSender : IAsyncDisposable
                     await call.RequestStream.WriteAsync(ToProto(batch), token).ConfigureAwait(false);
                     Interlocked.Add(ref _sentMessages, batch.Count);
                     Interlocked.Increment(ref _sentBatches);
+                    batch.Clear();
                     if (!_connected)
                     {
                         _connected = true;
@@ -153,6 +154,8 @@ internal sealed class PeerSender : IAsyncDisposable
                 failures++;
                 var status = StatusOf(call, error);
                 var refused = status.StatusCode is StatusCode.PermissionDenied or StatusCode.FailedPrecondition;
+                _queue.CountLost(batch.Count);
+                batch.Clear();
                 await BackOffAsync(failures, status, refused, token).ConfigureAwait(false);
             }
             finally
