@@ -47,6 +47,28 @@ public sealed class GrpcClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Follower_that_missed_a_compacted_stretch_of_log_catches_up_by_a_chunked_snapshot()
+    {
+        // Snapshot every 200 entries, keep 10 behind it, 512-byte chunks: the leader's log soon starts past the stopped
+        // follower's, and the ~5 KB snapshot travels in about ten chunks.
+        await using var cluster = await GrpcRaftCluster.StartAsync(output, new GrpcRaftClusterOptions { SnapshotEveryEntries = 200, CompactionMargin = 10, MaxSnapshotChunkBytes = 512 });
+        var leader = await cluster.WaitForLeaderAsync();
+        await cluster.ProposeAllAsync("before", 50);
+        var follower = cluster.Nodes.First(node => node.Id != leader.Id);
+        var leaderNode = cluster[leader.Id];
+        await Loopback.WaitUntilAsync(() => follower.Machine.Count >= 50 && follower.Machine.Count == leaderNode.Machine.Count, "the follower applied the first writes");
+        var followerLastIndex = follower.Store.LastIndex;
+
+        await follower.StopHostAsync();
+        await cluster.ProposeAllAsync("during", 600);
+        await Loopback.WaitUntilAsync(() => leaderNode.Store.FirstIndex > followerLastIndex + 1, "the leader compacted the entries the follower lacks");
+        await follower.StartHostAsync();
+
+        await WaitForIdenticalLogsAsync(cluster, "during", 600);
+        Assert.True(follower.Machine.Restores > 0, "the follower installed a snapshot from the leader");
+    }
+
+    [Fact]
     public async Task Partitioned_leader_is_replaced_by_one_of_the_other_two_and_rejoins_as_follower_after_healing()
     {
         await using var cluster = await GrpcRaftCluster.StartAsync(output);

@@ -15,11 +15,14 @@ internal sealed class GrpcRaftCluster : IAsyncDisposable
     private readonly ITestOutputHelper _output;
     private readonly Dictionary<ulong, GrpcRaftNode> _nodes = [];
 
-    private GrpcRaftCluster(ITestOutputHelper output, InitialConfiguration configuration)
+    private GrpcRaftCluster(ITestOutputHelper output, InitialConfiguration configuration, GrpcRaftClusterOptions options)
     {
         _output = output;
         Configuration = configuration;
+        Options = options;
     }
+
+    public GrpcRaftClusterOptions Options { get; }
 
     public InitialConfiguration Configuration { get; }
 
@@ -29,10 +32,10 @@ internal sealed class GrpcRaftCluster : IAsyncDisposable
 
     public IEnumerable<GrpcRaftNode> Nodes => _nodes.Values;
 
-    public static async Task<GrpcRaftCluster> StartAsync(ITestOutputHelper output)
+    public static async Task<GrpcRaftCluster> StartAsync(ITestOutputHelper output, GrpcRaftClusterOptions? options = null)
     {
         var members = Voters.Select(id => string.Create(CultureInfo.InvariantCulture, $"{Loopback.AddressOf(id)}:{Loopback.FreePort(Loopback.AddressOf(id))}:0"));
-        var cluster = new GrpcRaftCluster(output, InitialConfiguration.Parse(string.Join(',', members)));
+        var cluster = new GrpcRaftCluster(output, InitialConfiguration.Parse(string.Join(',', members)), options ?? new GrpcRaftClusterOptions());
         foreach (var id in Voters)
         {
             cluster._nodes[id] = await GrpcRaftNode.StartAsync(cluster, id);
@@ -115,11 +118,13 @@ internal sealed class GrpcRaftCluster : IAsyncDisposable
             Driver = new RaftDriver(new RaftDriverOptions
             {
                 // 50 ms ticks, 10 election ticks: elections in 0.5-1 s, slack enough for a loaded 2-core machine.
-                Raft = new RaftOptions { Id = id, Voters = Voters, Storage = Store, ElectionTicks = 10, HeartbeatTicks = 1, Random = new Random((int)id) },
+                Raft = new RaftOptions { Id = id, Voters = Voters, Storage = Store, ElectionTicks = 10, HeartbeatTicks = 1, MaxSnapshotChunkBytes = cluster.Options.MaxSnapshotChunkBytes, Random = new Random((int)id) },
                 LogStore = Store,
                 Transport = Transport,
                 StateMachine = Machine,
                 TickInterval = TimeSpan.FromMilliseconds(50),
+                SnapshotEveryEntries = cluster.Options.SnapshotEveryEntries,
+                CompactionMargin = cluster.Options.CompactionMargin,
             });
         }
 

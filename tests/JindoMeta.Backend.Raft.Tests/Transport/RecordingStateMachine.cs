@@ -8,8 +8,12 @@ internal sealed class RecordingStateMachine : IRaftStateMachine
 {
     private readonly Lock _lock = new();
     private readonly List<string> _applied = [];
+    private int _restores;
 
     public ulong AppliedIndex { get; private set; }
+
+    /// <summary>Snapshots installed (a follower caught up by snapshot rather than by log entries).</summary>
+    public int Restores => Volatile.Read(ref _restores);
 
     public int Count
     {
@@ -58,5 +62,6 @@ internal sealed class RecordingStateMachine : IRaftStateMachine
         }
 
         AppliedIndex = snapshot.Index;
+        Interlocked.Increment(ref _restores);
     }
 }
