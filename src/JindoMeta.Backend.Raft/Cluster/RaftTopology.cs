@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using JindoMeta.Backend.Raft.Transport;
 using JindoMeta.Raft;
 
 namespace JindoMeta.Backend.Raft.Cluster;
@@ -74,7 +75,7 @@ public sealed class RaftTopology
             .Select(m => new RaftPeer(m.NodeId, m.Address, ClientAddressOf(m.Host, clientAddresses, clientPort), m.Priority))
             .ToList();
         var self = FindSelf(configuration, bindHost, explicitSelf, localAddresses, machineName);
-        return new RaftTopology(configuration, peers, peers.Single(p => p.NodeId == self.NodeId), self.Port, Hash(configuration));
+        return new RaftTopology(configuration, peers, peers.Single(p => p.NodeId == self.NodeId), self.Port, RaftConfigurationFingerprint.Compute(configuration));
     }
 
     private static RaftMember FindSelf(
@@ -112,11 +113,5 @@ public sealed class RaftTopology
     {
         var colon = address.LastIndexOf(':');
         return colon < 0 ? address : address[..colon];
-    }
-
-    private static string Hash(InitialConfiguration configuration)
-    {
-        var text = string.Join(",", configuration.Members.Select(m => $"{m.Host.ToLowerInvariant()}:{m.Port.ToString(CultureInfo.InvariantCulture)}:{m.Priority.ToString(CultureInfo.InvariantCulture)}"));
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 }

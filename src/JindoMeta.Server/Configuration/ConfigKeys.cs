@@ -36,6 +36,8 @@ public static class ConfigKeys
     public const string RocksDbBackgroundJobs = "namespace.backend.rocksdb.max-background-jobs";
     public const string RocksDbSyncWrites = "namespace.backend.rocksdb.sync-writes";
     public const string RocksDbBatchCommands = "namespace.backend.rocksdb.max-batch-commands";
+    public const string RaftInitialConf = "namespace.backend.raft.initial-conf";
+    public const string RaftSelf = "namespace.backend.raft.self";
     public const string OtsEndpoint = "namespace.ots.endpoint";
     public const string OtsInstance = "namespace.ots.instance";
     public const string OtsAccessKey = "namespace.ots.accessKey";
@@ -46,7 +48,7 @@ public static class ConfigKeys
     [
         new(Namespaces, "test", "Namespaces served, comma-separated; each is jfs://NAME/ with its own store.", NameList),
         new(RpcAddress, "127.0.0.1:8101", "Client side: the servers' host:port list, comma-separated, for failover.", NonEmpty),
-        new(BackendType, "rocksdb", "Where metadata lives: rocksdb (embedded, one node). raft and ots come later.", OneOf("rocksdb", "raft", "ots")),
+        new(BackendType, "rocksdb", "Where metadata lives: rocksdb (embedded, one node) or raft (three header nodes replicating RocksDB). ots comes later.", OneOf("rocksdb", "raft", "ots")),
         new(DataDirectory, "data", "Directory of the stores: one subdirectory per namespace.", NonEmpty),
         new(BindHost, "0.0.0.0", "Address the RPC server listens on.", BindAddress),
         new(RpcPort, "8101", "Client RPC port (gRPC over HTTP/2 cleartext).", Integer(0, 65535)),
@@ -72,6 +74,8 @@ public static class ConfigKeys
         new(RocksDbBackgroundJobs, "2", "RocksDB flush and compaction threads.", Integer(1, 64)),
         new(RocksDbSyncWrites, "true", "fdatasync every commit before answering. false survives a process crash only.", Boolean),
         new(RocksDbBatchCommands, "256", "Most commands per group commit.", Integer(1, 65536)),
+        new(RaftInitialConf, null, "raft: the three header nodes' peer addresses, host:port:priority, comma-separated (the same on every node; node ids are list positions; priority is accepted, not used yet).", NonEmpty),
+        new(RaftSelf, null, "raft: this node's host:port in initial-conf, when its bind address does not tell (three nodes on one machine binding 0.0.0.0).", NonEmpty),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using JindoMeta.Backend.Raft.Cluster;
 using JindoMeta.Namespace.Security;
 using JindoMeta.RocksDb;
 
@@ -26,21 +27,49 @@ public sealed record ServerSettings
     public required bool SyncWrites { get; init; }
     public required int MaxBatchCommands { get; init; }
 
+    /// <summary>The cluster and this node's place in it, for the raft backend; null otherwise.</summary>
+    public RaftTopology? Raft { get; init; }
+
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
-        if (backend != "rocksdb")
+        if (backend is not ("rocksdb" or "raft"))
         {
-            throw new ConfigException($"{ConfigKeys.BackendType} = {backend} is not available in this build yet; use rocksdb");
+            throw new ConfigException($"{ConfigKeys.BackendType} = {backend} is not available in this build yet; use rocksdb or raft");
+        }
+
+        var namespaces = config.Required(ConfigKeys.Namespaces).Split(',', StringSplitOptions.TrimEntries);
+        var bindHost = config.Required(ConfigKeys.BindHost);
+        var port = Int(config, ConfigKeys.RpcPort);
+        RaftTopology? raft = null;
+        if (backend == "raft")
+        {
+            if (namespaces.Length != 1)
+            {
+                throw new ConfigException($"{ConfigKeys.BackendType} = raft serves one namespace per cluster in this build; {ConfigKeys.Namespaces} lists {namespaces.Length}");
+            }
+
+            var initialConf = config[ConfigKeys.RaftInitialConf]
+                ?? throw new ConfigException($"{ConfigKeys.BackendType} = raft needs {ConfigKeys.RaftInitialConf} (host:port:priority of the three nodes, e.g. 127.0.0.1:8103:0,127.0.0.2:8103:0,127.0.0.3:8103:0)");
+            try
+            {
+                raft = RaftTopology.Resolve(initialConf, config[ConfigKeys.RpcAddress] ?? "", port, bindHost, config[ConfigKeys.RaftSelf],
+                    LocalAddresses(), Environment.MachineName);
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigException(e.Message);
+            }
         }
 
         return new ServerSettings
         {
-            Namespaces = config.Required(ConfigKeys.Namespaces).Split(',', StringSplitOptions.TrimEntries),
+            Namespaces = namespaces,
             BackendType = backend,
+            Raft = raft,
             DataDirectory = Path.GetFullPath(config.Required(ConfigKeys.DataDirectory)),
-            BindAddress = IPAddress.Parse(config.Required(ConfigKeys.BindHost)),
-            Port = Int(config, ConfigKeys.RpcPort),
+            BindAddress = IPAddress.Parse(bindHost),
+            Port = port,
             MaxMessageSize = (int)Size(config, ConfigKeys.MaxMessageSize),
             ShutdownTimeout = TimeSpan.FromSeconds(Int(config, ConfigKeys.ShutdownTimeout)),
             LogDirectory = config[ConfigKeys.LogDirectory] is { Length: > 0 } logs ? Path.GetFullPath(logs) : null,
@@ -67,6 +96,10 @@ public sealed record ServerSettings
             MaxBatchCommands = Int(config, ConfigKeys.RocksDbBatchCommands),
         };
     }
+
+    private static IPAddress[] LocalAddresses() =>
+        [.. System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address)];
 
     /// <summary>The store directory of one namespace.</summary>
     public string StoreDirectory(string namespaceName) => Path.Combine(DataDirectory, namespaceName);

@@ -1,4 +1,5 @@
 using System.Net;
+using JindoMeta.Backend.Raft;
 using JindoMeta.Backend.RocksDb;
 using JindoMeta.Namespace.Backend;
 using JindoMeta.Server.Configuration;
@@ -28,7 +29,7 @@ public static class JindoMetaServer
         NamespaceRegistry registry;
         try
         {
-            registry = OpenNamespaces(settings);
+            registry = await OpenNamespacesAsync(settings, rootLogger).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or JindoMeta.RocksDb.RocksDbException)
         {
@@ -87,7 +88,26 @@ public static class JindoMetaServer
         return 0;
     }
 
-    private static NamespaceRegistry OpenNamespaces(ServerSettings settings)
+    private static async Task<NamespaceRegistry> OpenNamespacesAsync(ServerSettings settings, Serilog.Core.Logger rootLogger)
+    {
+        if (settings.Raft is not { } topology)
+        {
+            return OpenRocksDbNamespaces(settings);
+        }
+
+        var name = settings.Namespaces[0];
+        var raft = await RaftNamespaceBackend.StartAsync(new RaftBackendOptions
+        {
+            Topology = topology,
+            DataDirectory = settings.StoreDirectory(name),
+            PeerBindAddress = settings.BindAddress,
+            Storage = settings.RocksDb,
+            Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
+        }, settings.Permissions, TimeProvider.System).ConfigureAwait(false);
+        return new NamespaceRegistry(new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal) { [name] = raft });
+    }
+
+    private static NamespaceRegistry OpenRocksDbNamespaces(ServerSettings settings)
     {
         var backends = new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal);
         try

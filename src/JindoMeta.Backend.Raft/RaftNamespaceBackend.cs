@@ -1,0 +1,159 @@
+using JindoMeta.Backend.Raft.Cluster;
+using JindoMeta.Backend.Raft.StateMachine;
+using JindoMeta.Namespace.Backend;
+using JindoMeta.Namespace.Commands;
+using JindoMeta.Namespace.Errors;
+using JindoMeta.Namespace.Model;
+using JindoMeta.Namespace.Security;
+using JindoMeta.Raft;
+
+namespace JindoMeta.Backend.Raft;
+
+/// <summary>
+/// One namespace on the raft backend, as the RPC service sees it on one of the three nodes. The leader stamps each
+/// command with its clock and replicates it; every node applies it with the same engine (see
+/// <see cref="NamespaceStateMachine"/>); a write is answered once it is committed and applied here. Reads are
+/// linearizable: a ReadIndex round confirms leadership and the local state has caught up before the read runs.
+/// A follower or a node without a leader answers NOT_LEADER (with the leader's client address) or NoLeader: in both
+/// cases nothing was applied, so the client may retry anything.
+/// </summary>
+public sealed partial class RaftNamespaceBackend : INamespaceBackend
+{
+    public const string TypeName = "raft";
+
+    private readonly RaftDriver _driver;
+    private readonly NamespaceStateMachine _stateMachine;
+    private readonly RaftTopology _topology;
+    private readonly TimeProvider _clock;
+    private readonly ITimer _leaderWatch;
+    private ulong _knownLeader;
+
+    public RaftNamespaceBackend(RaftDriver driver, NamespaceStateMachine stateMachine, RaftTopology topology, TimeProvider clock)
+    {
+        _driver = driver;
+        _stateMachine = stateMachine;
+        _topology = topology;
+        _clock = clock;
+        // The driver publishes its view in Summary; a change of leader changes what health reports.
+        _leaderWatch = clock.CreateTimer(_ => WatchLeader(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+    }
+
+    public string BackendType => TypeName;
+
+    public event EventHandler? ServingChanged;
+
+    public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (NotLeading() is { } redirect)
+        {
+            return redirect;
+        }
+
+        var payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, 0));
+        try
+        {
+            return (Result<FileStatus?>)(await _driver.ProposeAsync(payload, cancellationToken).ConfigureAwait(false))!;
+        }
+        catch (RaftNotLeaderException e)
+        {
+            return Redirect(e.LeaderId);
+        }
+        catch (RaftLeadershipLostException)
+        {
+            return new NamespaceError(ErrorCode.OutcomeUnknown,
+                "Leadership changed while the operation was being replicated; it may or may not have been applied: check before retrying");
+        }
+    }
+
+    public ValueTask<Result<FileStatus>> GetFileInfoAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default) =>
+        ReadAsync(() => _stateMachine.GetFileInfo(path, caller), cancellationToken);
+
+    public ValueTask<Result<DirectoryListing>> ListStatusAsync(
+        string path, string? startAfter, int limit, CallerIdentity caller, CancellationToken cancellationToken = default) =>
+        ReadAsync(() => _stateMachine.ListStatus(path, startAfter, limit, caller), cancellationToken);
+
+    public ValueTask<Result<ContentSummary>> GetContentSummaryAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default) =>
+        ReadAsync(() => _stateMachine.GetContentSummary(path, caller), cancellationToken);
+
+    public BackendStatus GetStatus()
+    {
+        var summary = _driver.Summary;
+        var role = summary.Role switch
+        {
+            RaftRole.Leader => "LEADER",
+            RaftRole.Follower => "FOLLOWER",
+            _ => "CANDIDATE",
+        };
+        var state = _stateMachine.Stopped is not null ? "FAILED" : "RUNNING";
+        return new BackendStatus(TypeName, role, state, _stateMachine.LastChangeIndex, new Dictionary<string, string>
+        {
+            ["node"] = _topology.Self.PeerAddress,
+            ["term"] = summary.Term.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["leader"] = summary.Leader == 0 ? "none" : _topology.Find(summary.Leader).PeerAddress,
+            ["commitIndex"] = summary.Committed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["appliedIndex"] = _stateMachine.AppliedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        })
+        { Serving = summary.Leader != 0 && _stateMachine.Stopped is null };
+    }
+
+    /// <summary>Stops serving peers, stops the driver (in-flight proposals fail as outcome unknown), then closes the stores.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _leaderWatch.DisposeAsync().ConfigureAwait(false);
+        if (_peerHost is not null)
+        {
+            await _peerHost.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _driver.DisposeAsync().ConfigureAwait(false);
+        if (_transport is not null)
+        {
+            await _transport.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _stateMachine.Dispose();
+        _log?.Dispose();
+    }
+
+    private async ValueTask<Result<T>> ReadAsync<T>(Func<Result<T>> read, CancellationToken cancellationToken)
+    {
+        if (NotLeading() is { } redirect)
+        {
+            return redirect;
+        }
+
+        try
+        {
+            await _driver.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (RaftNotLeaderException e)
+        {
+            return Redirect(e.LeaderId);
+        }
+        catch (RaftLeadershipLostException)
+        {
+            return NamespaceError.NoLeader;
+        }
+
+        return read();
+    }
+
+    private NamespaceError? NotLeading()
+    {
+        var summary = _driver.Summary;
+        return summary.Role == RaftRole.Leader ? null : Redirect(summary.Leader);
+    }
+
+    private NamespaceError Redirect(ulong leader) =>
+        leader == 0 || leader == _topology.Self.NodeId ? NamespaceError.NoLeader : NamespaceError.NotLeader(_topology.Find(leader).ClientAddress);
+
+    private void WatchLeader()
+    {
+        var leader = _driver.Summary.Leader;
+        if (Interlocked.Exchange(ref _knownLeader, leader) != leader)
+        {
+            ServingChanged?.Invoke(this, EventArgs.Empty);
+        }
+    }
+}
