@@ -121,6 +121,10 @@ internal sealed class PeerSender : IAsyncDisposable
                 // Open a stream only when there is something to send: an idle peer costs no call.
                 await _queue.WaitAsync(token).ConfigureAwait(false);
                 call = _client.Send(_headers, cancellationToken: token);
+
+                // The reply only matters when a write fails (StatusOf reads it); observe it so a cancelled stream does
+                // not surface as an unobserved task exception.
+                _ = call.ResponseAsync.ContinueWith(static reply => _ = reply.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 while (true)
                 {
                     _queue.ResetSignal();

@@ -144,6 +144,15 @@ public sealed class PeerAdmissionTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(8 << 20, _delivered.Single().Entries[0].Data.Length);
     }
 
+    [Fact]
+    public async Task Second_listener_on_a_port_in_use_fails_to_start_with_an_IOException()
+    {
+        var error = await Assert.ThrowsAnyAsync<IOException>(async () =>
+            await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = _host.Port, Receiver = _receiver }));
+
+        Assert.Contains(_host.Port.ToString(CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
     private static InitialConfiguration Configuration(int port, int priorityOfNode3)
         => InitialConfiguration.Parse(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}:0,127.0.0.2:{port}:0,127.0.0.3:{port}:{priorityOfNode3}"));
 
