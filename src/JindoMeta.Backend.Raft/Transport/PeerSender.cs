@@ -148,8 +148,9 @@ internal sealed class PeerSender : IAsyncDisposable
                     }
                 }
             }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            catch (Exception) when (token.IsCancellationRequested)
             {
+                // Disposed: the write or wait was cancelled (as OperationCanceledException or RpcException Cancelled).
                 break;
             }
             catch (Exception error) when (error is RpcException or IOException or HttpRequestException or InvalidOperationException or OperationCanceledException)

@@ -49,6 +49,21 @@ public sealed class RaftMessageMapperTests
     }
 
     [Fact]
+    public void Wire_enums_number_every_type_as_the_core_does()
+    {
+        // The mapper casts between the enums: a value renumbered on one side would silently change a message's meaning.
+        foreach (var type in Enum.GetValues<MessageType>())
+        {
+            Assert.Equal(type.ToString(), ((RaftMessageType)type).ToString());
+        }
+
+        foreach (var type in Enum.GetValues<EntryType>())
+        {
+            Assert.Equal(type.ToString(), ((RaftEntryType)type).ToString());
+        }
+    }
+
+    [Fact]
     public void Message_without_optional_parts_decodes_with_them_empty()
     {
         var original = new Message { Type = MessageType.Heartbeat, From = 1, To = 2, Term = 3 };
