@@ -10,9 +10,10 @@ namespace JindoMeta.Backend.Raft.Transport;
 /// sets (node ids are list positions: the same id would name different hosts).</summary>
 public static class RaftConfigurationFingerprint
 {
-    /// <summary>SHA-256 hex (lower case) of the normalized list: <c>id=host:port:priority</c> per member in list order,
+    /// <summary>SHA-256 hex (lower case) of the normalized list: <c>host:port:priority</c> per member in list order,
     /// host names lower-cased, joined by commas; whitespace and letter case in the configured text do not matter,
-    /// order does (it assigns the ids).</summary>
+    /// order does (it assigns the ids). The same text as <c>RaftTopology.Fingerprint</c> on main hashes, so the two
+    /// agree.</summary>
     public static string Compute(InitialConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -25,6 +26,6 @@ public static class RaftConfigurationFingerprint
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return string.Join(',', configuration.Members.Select(member => string.Create(CultureInfo.InvariantCulture,
-            $"{member.NodeId}={member.Host.ToLowerInvariant()}:{member.Port}:{member.Priority}")));
+            $"{member.Host.ToLowerInvariant()}:{member.Port}:{member.Priority}")));
     }
 }
