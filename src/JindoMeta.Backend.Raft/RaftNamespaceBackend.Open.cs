@@ -32,6 +32,10 @@ public sealed partial class RaftNamespaceBackend
     private GrpcRaftTransport? _transport;
     private RocksRaftLogStore? _log;
 
+    /// <summary>Raised (once or more, on any thread) with a one-line description when a peer has another member list:
+    /// the host stops this node rather than run a split cluster.</summary>
+    public event Action<string>? PeersDisagree;
+
     /// <summary>Opens the log and the state, starts the peer listener on this node's raft port and the driver.</summary>
     /// <exception cref="IOException">The raft port cannot be bound.</exception>
     public static async Task<RaftNamespaceBackend> StartAsync(RaftBackendOptions options, PermissionSettings permissions, TimeProvider clock)
@@ -49,29 +53,46 @@ public sealed partial class RaftNamespaceBackend
         {
             stateMachine = NamespaceStateMachine.Open(
                 new NamespaceStateMachineOptions { Directory = Path.Combine(options.DataDirectory, "state"), Storage = options.Storage }, permissions);
-            transport = new GrpcRaftTransport(new GrpcRaftTransportOptions
+            var raft = new RaftOptions { Id = self.NodeId, Voters = voters, Storage = log };
+            var transportOptions = new GrpcRaftTransportOptions
             {
                 SelfId = self.NodeId,
                 Configuration = topology.Configuration,
                 Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
-            });
+            };
+            transportOptions.ValidateAgainst(raft);
+            transport = new GrpcRaftTransport(transportOptions);
             driver = new RaftDriver(new RaftDriverOptions
             {
-                Raft = new RaftOptions { Id = self.NodeId, Voters = voters, Storage = log },
+                Raft = raft,
                 LogStore = log,
                 Transport = transport,
                 StateMachine = stateMachine,
                 TimeProvider = clock,
             });
             var receiver = new RaftPeerReceiver(self.NodeId, topology.Configuration, driver.Receive, logger);
+            RaftNamespaceBackend? started = null;
+            void OnRefused(RaftPeerRefusal refusal)
+            {
+                // A peer with another member list (either side can notice first) means this cluster is misconfigured:
+                // running on would split it. A foreign or broken client (missing headers, lying sender) is only logged.
+                if (refusal.Reason is RaftPeerRefusalReason.ConfigurationMismatch or RaftPeerRefusalReason.RefusedByPeer)
+                {
+                    started?.PeersDisagree?.Invoke(refusal.Description);
+                }
+            }
+
+            receiver.Refused += OnRefused;
+            transport.PeerRefused += OnRefused;
             var host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions
             {
                 Address = options.PeerBindAddress,
                 Port = topology.SelfPeerPort,
                 Receiver = receiver,
             }).ConfigureAwait(false);
+            started = new RaftNamespaceBackend(driver, stateMachine, topology, clock) { _peerHost = host, _transport = transport, _log = log };
             driver.Start();
-            return new RaftNamespaceBackend(driver, stateMachine, topology, clock) { _peerHost = host, _transport = transport, _log = log };
+            return started;
         }
         catch
         {

@@ -51,6 +51,18 @@ public static class JindoMetaServer
             builder.Services.AddSingleton(new AdminRpcService(registry, settings, advertised));
 
             await using var app = builder.Build();
+            string? fatal = null;
+            foreach (var raft in registry.Backends.Values.OfType<RaftNamespaceBackend>())
+            {
+                raft.PeersDisagree += line =>
+                {
+                    if (Interlocked.CompareExchange(ref fatal, line, null) is null)
+                    {
+                        app.Lifetime.StopApplication();
+                    }
+                };
+            }
+
             GrpcEndpoint.Map(app);
             using var serving = new ServingStatusPublisher(health, registry);
             app.Lifetime.ApplicationStopping.Register(() =>
@@ -82,6 +94,10 @@ public static class JindoMetaServer
             Console.Out.Flush();
             SystemdNotifier.Notify("READY=1");
             await app.WaitForShutdownAsync().ConfigureAwait(false);
+            if (Volatile.Read(ref fatal) is { } disagreement)
+            {
+                return await FailAsync(logger, disagreement).ConfigureAwait(false);
+            }
         }
 
         logger.Information("Stopped: every store closed");

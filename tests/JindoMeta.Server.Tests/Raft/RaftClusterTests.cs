@@ -174,7 +174,7 @@ public sealed class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>A port free on 127.0.0.1, .2 and .3 at once (each node binds its own address, as hosts would).</summary>
-    private static int FreePortOnEveryHost()
+    internal static int FreePortOnEveryHost()
     {
         for (var attempt = 0; attempt < 20; attempt++)
         {

@@ -125,6 +125,14 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>The exit code once the daemon stops by itself (within <paramref name="timeout"/>).</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cancel.Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGTERM, then the exit code once the daemon has stopped.</summary>
     public Task<int> TerminateAsync() => SignalAsync(15);
 
