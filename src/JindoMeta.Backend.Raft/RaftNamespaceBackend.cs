@@ -86,15 +86,40 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             _ => "CANDIDATE",
         };
         var state = _stateMachine.Stopped is not null ? "FAILED" : "RUNNING";
-        return new BackendStatus(TypeName, role, state, _stateMachine.LastChangeIndex, new Dictionary<string, string>
+        var detail = new Dictionary<string, string>
         {
             ["node"] = _topology.Self.PeerAddress,
             ["term"] = summary.Term.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["leader"] = summary.Leader == 0 ? "none" : _topology.Find(summary.Leader).PeerAddress,
             ["commitIndex"] = summary.Committed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["appliedIndex"] = _stateMachine.AppliedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
-        { Serving = summary.Leader != 0 && _stateMachine.Stopped is null };
+        };
+        var progress = _driver.Status?.Progress ?? new Dictionary<ulong, ProgressStatus>();
+        var nodes = new List<BackendNodeStatus>(_topology.Peers.Count);
+        foreach (var peer in _topology.Peers)
+        {
+            if (peer.NodeId == _topology.Self.NodeId)
+            {
+                nodes.Add(new BackendNodeStatus(peer.PeerAddress, role, state, (long)summary.Applied));
+            }
+            else if (progress.TryGetValue(peer.NodeId, out var follower))
+            {
+                // The leader's view: how far each follower's log matches its own.
+                nodes.Add(new BackendNodeStatus(peer.PeerAddress, "FOLLOWER", follower.RecentActive ? "RUNNING" : "UNREACHABLE", (long)follower.Match));
+                detail[$"behind.{peer.PeerAddress}"] = (summary.Committed > follower.Match ? summary.Committed - follower.Match : 0)
+                    .ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                nodes.Add(new BackendNodeStatus(peer.PeerAddress, peer.NodeId == summary.Leader ? "LEADER" : "FOLLOWER", "UNKNOWN", 0));
+            }
+        }
+
+        return new BackendStatus(TypeName, role, state, _stateMachine.LastChangeIndex, detail)
+        {
+            Serving = summary.Leader != 0 && _stateMachine.Stopped is null,
+            Nodes = nodes,
+        };
     }
 
     /// <summary>Stops serving peers, stops the driver (in-flight proposals fail as outcome unknown), then closes the stores.</summary>

@@ -15,4 +15,10 @@ public sealed record BackendStatus(
 {
     /// <summary>Whether this node takes writes now (false: no raft leader, recovery in progress, writer stopped).</summary>
     public bool Serving { get; init; } = true;
+
+    /// <summary>Every node of a replicated backend as this node sees it (null: this node is the only one).</summary>
+    public IReadOnlyList<BackendNodeStatus>? Nodes { get; init; }
 }
+
+/// <summary>One node of a replicated backend in `-metaStatus`: its peer address, role and last known index.</summary>
+public sealed record BackendNodeStatus(string Address, string Role, string State, long LastIndex);

@@ -48,6 +48,7 @@ public sealed partial class RaftDriver
         {
             case CommandKind.Tick:
                 _node.Tick();
+                _status = _node.Status(); // once a tick (100 ms): a copy of the progress map, off the per-entry path
                 break;
             case CommandKind.Message:
                 _node.Step(command.Message!);

@@ -18,6 +18,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
     private ITimer? _timer;
     private Task _loop = Task.CompletedTask;
     private volatile RaftStatusSummary _summary;
+    private volatile RaftStatus? _status;
 
     public RaftDriver(RaftDriverOptions options)
     {
@@ -44,6 +45,9 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
     /// <summary>The latest observed leader, role and positions (updated by the loop; may lag by one iteration).</summary>
     public RaftStatusSummary Summary => _summary;
+
+    /// <summary>The node's full status, with the leader's view of each follower, as of the last tick (null before it).</summary>
+    public RaftStatus? Status => _status;
 
     /// <summary>Completes when the loop stops; faults with the storage or state machine error that stopped it.</summary>
     public Task Completion => _loop;

@@ -21,13 +21,20 @@ public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings s
         {
             var status = backend.GetStatus();
             var entry = new Proto.NamespaceStatus { Name = name, BackendType = status.BackendType };
-            entry.Nodes.Add(new Proto.NodeStatus
+            if (status.Nodes is { } nodes)
             {
-                Address = advertised.Value,
-                Role = status.Role,
-                State = status.State,
-                LastCommittedIndex = status.LastCommittedIndex,
-            });
+                entry.Nodes.AddRange(nodes.Select(n => new Proto.NodeStatus { Address = n.Address, Role = n.Role, State = n.State, LastCommittedIndex = n.LastIndex }));
+            }
+            else
+            {
+                entry.Nodes.Add(new Proto.NodeStatus
+                {
+                    Address = advertised.Value,
+                    Role = status.Role,
+                    State = status.State,
+                    LastCommittedIndex = status.LastCommittedIndex,
+                });
+            }
             entry.Properties["_synced"] = NoUploader;
             if (detail)
             {

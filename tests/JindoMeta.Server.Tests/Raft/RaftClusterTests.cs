@@ -59,6 +59,26 @@ public sealed class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MetaStatus_lists_the_three_nodes_in_the_seeds_form_with_the_leaders_view_of_each_follower()
+    {
+        using var client = NewClient();
+        await client.MkdirsAsync(new Proto.MkdirsRequest { Path = "/status", CreateParent = true });
+        var leader = await LeaderIndexAsync();
+
+        using var raw = new RawClient(_nodes[leader]!.Address);
+        Proto.NamespaceStatus status = null!;
+        await WaitForAsync(async () =>
+        {
+            status = (await raw.MetaStatusAsync(detail: true)).Namespaces[0];
+            return status.Nodes.Count(n => n.Role == "FOLLOWER" && n.State == "RUNNING") == 2 && status.Nodes.All(n => n.LastCommittedIndex > 0);
+        }, "the leader to report both followers");
+
+        Assert.Equal(Hosts.Select(h => $"{h}:{_raftPort}"), status.Nodes.Select(n => n.Address));
+        Assert.Equal("LEADER", status.Nodes[leader].Role);
+        Assert.Equal(2, status.Properties.Keys.Count(k => k.StartsWith("behind.", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Killing_the_leader_under_load_loses_no_acknowledged_write()
     {
         var acknowledged = new ConcurrentBag<string>();
@@ -190,7 +210,8 @@ public sealed class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
                 {
                     using var raw = new RawClient(_nodes[i]!.Address);
                     var status = await raw.MetaStatusAsync(detail: false);
-                    if (status.Namespaces[0].Nodes[0].Role == "LEADER")
+                    var self = status.Namespaces[0].Nodes.Single(n => n.Address == $"{Hosts[i]}:{_raftPort}");
+                    if (self.Role == "LEADER")
                     {
                         leader = i;
                         return true;
