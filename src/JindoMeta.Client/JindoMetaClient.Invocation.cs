@@ -144,16 +144,6 @@ public sealed partial class JindoMetaClient
     }
 
     /// <summary>What the socket said ("Connection refused"), clearer than gRPC's "Error connecting to subchannel."</summary>
-    private static string? TransportReason(RpcException failure)
-    {
-        for (var e = failure.Status.DebugException; e is not null; e = e.InnerException)
-        {
-            if (e is System.Net.Sockets.SocketException socket)
-            {
-                return socket.Message;
-            }
-        }
-
-        return null;
-    }
+    private static string? TransportReason(RpcException failure) =>
+        RetryRule.TransportCauses(failure).OfType<System.Net.Sockets.SocketException>().FirstOrDefault()?.Message;
 }

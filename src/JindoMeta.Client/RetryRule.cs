@@ -61,26 +61,24 @@ public static class RetryRule
     /// the transport's exception types (socket error codes, HttpRequestError), never from message text.
     /// </summary>
     public static bool IsConnectFailure(RpcException error) =>
-        error.StatusCode == StatusCode.Unavailable && error.Trailers.GetValue(ErrorCodeTrailer) is null && IsConnectFailure(error.Status.DebugException);
+        error.StatusCode == StatusCode.Unavailable && error.Trailers.GetValue(ErrorCodeTrailer) is null && TransportCauses(error).Any(IsConnectTimeError);
 
-    private static bool IsConnectFailure(Exception? exception)
+    /// <summary>The transport exceptions behind a client-side status (Grpc.Net.Client keeps them in DebugException), outermost first.</summary>
+    internal static IEnumerable<Exception> TransportCauses(RpcException error)
     {
-        for (var e = exception; e is not null; e = e.InnerException)
+        for (var e = error.Status.DebugException; e is not null; e = e.InnerException)
         {
-            switch (e)
-            {
-                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
-                    return true;
-                case SocketException socket when socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable
-                    or SocketError.NetworkUnreachable or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData:
-                    return true;
-                default:
-                    break;
-            }
+            yield return e;
         }
-
-        return false;
     }
+
+    private static bool IsConnectTimeError(Exception e) => e switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+        SocketException socket => socket.SocketErrorCode is SocketError.ConnectionRefused or SocketError.HostUnreachable
+            or SocketError.NetworkUnreachable or SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData,
+        _ => false,
+    };
 
     /// <summary>The delay before retry number <paramref name="retry"/> (0-based): half fixed, half random.</summary>
     public static TimeSpan Backoff(int retry, TimeSpan initial, TimeSpan max, Random random)

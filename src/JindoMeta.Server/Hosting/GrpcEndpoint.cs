@@ -33,7 +33,7 @@ public static class GrpcEndpoint
             grpc.MaxReceiveMessageSize = settings.MaxMessageSize;
             grpc.MaxSendMessageSize = settings.MaxMessageSize;
             grpc.EnableDetailedErrors = false; // an unexpected exception reaches the client as UNKNOWN, without its text
-            grpc.Interceptors.Add<ClientAbortInterceptor>();
+            grpc.Interceptors.Add<HandlerFailureInterceptor>();
         });
         builder.Services.AddGrpcReflection();
     }

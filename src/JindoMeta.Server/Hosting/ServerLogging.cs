@@ -22,7 +22,7 @@ public static class ServerLogging
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             // Grpc.AspNetCore logs every error status a handler returns (not found, exists...) at Information:
             // that is normal traffic, not news. Its call handler also logs a client's reset or deadline as an
-            // error with a stack; ClientAbortInterceptor and ClientAbortLogging log calls instead.
+            // error with a stack; HandlerFailureInterceptor and ClientAbortLogging log calls instead.
             .MinimumLevel.Override("Grpc", LogEventLevel.Warning)
             .MinimumLevel.Override("Grpc.AspNetCore.Server.ServerCallHandler", LogEventLevel.Fatal)
             .WriteTo.Logger(console => console

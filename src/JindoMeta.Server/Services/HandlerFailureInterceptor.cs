@@ -11,7 +11,7 @@ namespace JindoMeta.Server.Services;
 /// <see cref="Hosting.ClientAbortLogging"/>; any other unexpected exception is a bug, logged at error with its stack
 /// and answered UNKNOWN without its text. Expected outcomes travel as RpcException and are not logged.
 /// </summary>
-public sealed partial class ClientAbortInterceptor(ILogger<ClientAbortInterceptor> logger) : Interceptor
+public sealed partial class HandlerFailureInterceptor(ILogger<HandlerFailureInterceptor> logger) : Interceptor
 {
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
