@@ -26,7 +26,10 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
     private readonly RaftTopology _topology;
     private readonly TimeProvider _clock;
     private readonly ITimer _leaderWatch;
+    private static readonly TimeSpan PreferredLeaderSettle = TimeSpan.FromSeconds(3);
     private ulong _knownLeader;
+    private (ulong Term, DateTimeOffset At)? _leadingSince;
+    private DateTimeOffset _lastPreferenceAsk;
 
     public RaftNamespaceBackend(RaftDriver driver, NamespaceStateMachine stateMachine, RaftTopology topology, TimeProvider clock)
     {
@@ -179,6 +182,45 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         if (Interlocked.Exchange(ref _knownLeader, leader) != leader)
         {
             ServingChanged?.Invoke(this, EventArgs.Empty);
+        }
+
+        PreferHigherPriority();
+    }
+
+    /// <summary>
+    /// The third field of initial-conf is a leadership priority: a leader that has led for a while hands over to the
+    /// highest-priority member above its own that is reachable and fully caught up. All equal (the seed's ":0"
+    /// everywhere) means no preference. The wait keeps a flapping preferred node from bouncing leadership around.
+    /// </summary>
+    private void PreferHigherPriority()
+    {
+        var status = _driver.Status;
+        if (status is null || status.Role != RaftRole.Leader)
+        {
+            _leadingSince = null;
+            return;
+        }
+
+        var now = _clock.GetUtcNow();
+        if (_leadingSince is not { } since || since.Term != status.Term)
+        {
+            _leadingSince = (status.Term, now);
+            return;
+        }
+
+        if (now - since.At < PreferredLeaderSettle || now - _lastPreferenceAsk < PreferredLeaderSettle)
+        {
+            return;
+        }
+
+        var preferred = _topology.Peers
+            .Where(p => p.Priority > _topology.Self.Priority
+                && status.Progress.TryGetValue(p.NodeId, out var progress) && progress.RecentActive && progress.Match >= status.Committed)
+            .MaxBy(p => p.Priority);
+        if (preferred is not null)
+        {
+            _lastPreferenceAsk = now;
+            _driver.TransferLeadership(preferred.NodeId);
         }
     }
 }

@@ -11,6 +11,7 @@ public static class CliApplication
     public const string Usage = """
         Usage: jindo [generic options] fs -VERB [options] <path> ...
                jindo [generic options] jfs -metaStatus [-detail]
+               jindo [generic options] jfs -transferLeader <host:port> [<namespace>]
         Generic options (also accepted right after fs/jfs):
           --rpc-address host:port[,host:port...]   servers to use (key jfs.namespace.server.rpc-address)
           --timeout SECONDS                        deadline of each operation, retries included (default 30)

@@ -104,5 +104,9 @@ public sealed partial class JindoMetaClient : IDisposable
     public Task<MetaStatusResponse> MetaStatusAsync(MetaStatusRequest request, CancellationToken cancellationToken = default) =>
         InvokeAsync(NamespaceMethods.MetaStatus, request, RetrySafety.Idempotent, cancellationToken);
 
+    /// <summary>Idempotent: asking again for the node that already leads answers at once.</summary>
+    public Task<TransferLeadershipResponse> TransferLeadershipAsync(TransferLeadershipRequest request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(NamespaceMethods.TransferLeadership, request, RetrySafety.Idempotent, cancellationToken);
+
     private static async Task<FileStatus?> StatusOfAsync(Task<FileStatusResponse> call) => (await call.ConfigureAwait(false)).Status;
 }

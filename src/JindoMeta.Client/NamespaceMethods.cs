@@ -22,6 +22,7 @@ internal static class NamespaceMethods
     public static readonly Method<ListStatusRequest, ListStatusResponse> ListStatus = Unary<ListStatusRequest, ListStatusResponse>(Namespace, "ListStatus");
     public static readonly Method<GetContentSummaryRequest, ContentSummaryResponse> GetContentSummary = Unary<GetContentSummaryRequest, ContentSummaryResponse>(Namespace, "GetContentSummary");
     public static readonly Method<MetaStatusRequest, MetaStatusResponse> MetaStatus = Unary<MetaStatusRequest, MetaStatusResponse>(Admin, "MetaStatus");
+    public static readonly Method<TransferLeadershipRequest, TransferLeadershipResponse> TransferLeadership = Unary<TransferLeadershipRequest, TransferLeadershipResponse>(Admin, "TransferLeadership");
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string service, string name)
         where TRequest : class, IMessage<TRequest>, new()

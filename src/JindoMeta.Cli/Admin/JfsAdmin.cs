@@ -4,37 +4,53 @@ using JindoMeta.Protos.V1;
 
 namespace JindoMeta.Cli.Admin;
 
-/// <summary>`jindo jfs -metaStatus [-detail]`.</summary>
+/// <summary>`jindo jfs -metaStatus [-detail]` and `jindo jfs -transferLeader host:port [namespace]`.</summary>
 public static class JfsAdmin
 {
-    public const string Usage = "Usage: jindo jfs [generic options] -metaStatus [-detail]\n";
+    public const string Usage =
+        "Usage: jindo jfs [generic options]\n" +
+        "\t[-metaStatus [-detail]]\n" +
+        "\t[-transferLeader <host:port> [<namespace>]]\n";
 
     public static async Task<int> RunAsync(Func<ShellContext> context, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
-        if (args.Count == 0 || args[0] != "-metaStatus" || args.Count > 2 || (args.Count == 2 && args[1] != "-detail"))
+        switch (args.Count > 0 ? args[0] : null)
         {
-            if (args.Count > 0 && args[0] != "-metaStatus")
-            {
-                error.WriteLine($"{args[0]}: Unknown command");
-            }
-            else if (args.Count > 1)
-            {
+            case "-metaStatus" when args.Count == 1 || (args.Count == 2 && args[1] == "-detail"):
+                return await RunAsync("metaStatus", error, async () =>
+                    output.Write(MetaStatusFormat.Format(await context().Client.MetaStatusAsync(new MetaStatusRequest { Detail = args.Count == 2 }).ConfigureAwait(false)))).ConfigureAwait(false);
+            case "-metaStatus":
                 error.WriteLine($"-metaStatus: Illegal option {args[^1]}");
-            }
-
-            error.Write(Usage);
-            return FsShell.UsageExitCode;
+                break;
+            case "-transferLeader" when args.Count is 2 or 3:
+                return await RunAsync("transferLeader", error, async () =>
+                {
+                    var request = new TransferLeadershipRequest { Target = args[1], Namespace = args.Count == 3 ? args[2] : "" };
+                    var moved = await context().Client.TransferLeadershipAsync(request).ConfigureAwait(false);
+                    output.WriteLine($"LEADER {moved.Leader} term={moved.Term}");
+                }).ConfigureAwait(false);
+            case "-transferLeader":
+                error.WriteLine(args.Count < 2 ? "-transferLeader: Not enough arguments: expected the new leader's host:port" : $"-transferLeader: Too many arguments: {args[^1]}");
+                break;
+            case { } unknown:
+                error.WriteLine($"{unknown}: Unknown command");
+                break;
         }
 
+        error.Write(Usage);
+        return FsShell.UsageExitCode;
+    }
+
+    private static async Task<int> RunAsync(string name, TextWriter error, Func<Task> run)
+    {
         try
         {
-            var status = await context().Client.MetaStatusAsync(new MetaStatusRequest { Detail = args.Count == 2 }).ConfigureAwait(false);
-            output.Write(MetaStatusFormat.Format(status));
+            await run().ConfigureAwait(false);
             return 0;
         }
         catch (JindoMetaException e)
         {
-            error.WriteLine($"metaStatus: {e.ServerMessage}");
+            error.WriteLine($"{name}: {e.ServerMessage}");
             return 1;
         }
     }

@@ -6,7 +6,8 @@ namespace JindoMeta.Raft;
 /// <param name="NodeId">The raft id: the member's 1-based position in the list, identical on every node.</param>
 /// <param name="Host">Host name or address peers connect to.</param>
 /// <param name="Port">Raft peer port (8103 by convention).</param>
-/// <param name="Priority">The third field: a priority (or index) hint; kept for leadership preference, not used by the core.</param>
+/// <param name="Priority">The third field: a leadership preference, applied by the host (the raft backend hands leadership
+/// to a caught-up member with a higher priority); the core does not read it.</param>
 public sealed record RaftMember(ulong NodeId, string Host, int Port, int Priority)
 {
     public string Address => $"{Host}:{Port.ToString(CultureInfo.InvariantCulture)}";

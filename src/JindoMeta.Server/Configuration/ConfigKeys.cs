@@ -74,7 +74,7 @@ public static class ConfigKeys
         new(RocksDbBackgroundJobs, "2", "RocksDB flush and compaction threads.", Integer(1, 64)),
         new(RocksDbSyncWrites, "true", "fdatasync every commit before answering. false survives a process crash only.", Boolean),
         new(RocksDbBatchCommands, "256", "Most commands per group commit.", Integer(1, 65536)),
-        new(RaftInitialConf, null, "raft: the three header nodes' peer addresses, host:port:priority, comma-separated (the same on every node; node ids are list positions; priority is accepted, not used yet).", NonEmpty),
+        new(RaftInitialConf, null, "raft: the three header nodes' peer addresses, host:port:priority, comma-separated (the same on every node; node ids are list positions). priority: a non-negative leadership preference; a leader hands over to a reachable, caught-up member with a higher one (all equal, e.g. :0 everywhere: no preference).", NonEmpty),
         new(RaftSelf, null, "raft: this node's host:port in initial-conf, when its bind address does not tell (three nodes on one machine binding 0.0.0.0).", NonEmpty),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),

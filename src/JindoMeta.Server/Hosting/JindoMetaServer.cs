@@ -47,8 +47,9 @@ public static class JindoMetaServer
             var health = new HealthRpcService();
             var advertised = new AdvertisedAddress($"{Environment.MachineName}:{settings.Port}");
             builder.Services.AddSingleton(health);
-            builder.Services.AddSingleton(new NamespaceRpcService(registry, new GroupResolver(settings.GroupOverrides, TimeProvider.System), settings));
-            builder.Services.AddSingleton(new AdminRpcService(registry, settings, advertised));
+            var groups = new GroupResolver(settings.GroupOverrides, TimeProvider.System);
+            builder.Services.AddSingleton(new NamespaceRpcService(registry, groups, settings));
+            builder.Services.AddSingleton(new AdminRpcService(registry, groups, settings, advertised));
 
             await using var app = builder.Build();
             string? fatal = null;

@@ -1,18 +1,44 @@
 using Grpc.Core;
+using JindoMeta.Namespace.Backend;
 using JindoMeta.Server.Hosting;
 using JindoMeta.Server.Configuration;
+using JindoMeta.Server.Security;
 using Proto = JindoMeta.Protos.V1;
 
 namespace JindoMeta.Server.Services;
 
-/// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows.</summary>
-public sealed class AdminRpcService(NamespaceRegistry registry, ServerSettings settings, AdvertisedAddress advertised) : Proto.AdminService.AdminServiceBase
+/// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows, and `-transferLeader`.</summary>
+public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings, AdvertisedAddress advertised) : Proto.AdminService.AdminServiceBase
 {
+    /// <summary>Long enough for the target to catch up and win an election (about two election timeouts), short
+    /// enough that an operator learns of a stuck target quickly.</summary>
+    public static readonly TimeSpan TransferTimeout = TimeSpan.FromSeconds(10);
+
     /// <summary>Until the async uploader exists there is no replica to be in sync with.</summary>
     public const string NoUploader = "n/a";
 
     public override Task<Proto.MetaStatusResponse> MetaStatus(Proto.MetaStatusRequest request, ServerCallContext context) =>
         Task.FromResult(MetaStatus(request.Detail));
+
+    public override async Task<Proto.TransferLeadershipResponse> TransferLeadership(Proto.TransferLeadershipRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentification.Identify(context, groups);
+        if (!settings.Permissions.IsSuperUser(caller))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"Permission denied: user={caller.User} may not transfer leadership; only the superuser ({settings.Permissions.SuperUser}) or members of {settings.Permissions.SuperGroup} may"));
+        }
+
+        var backend = ErrorMapping.Unwrap(registry.Find(request.Namespace));
+        if (backend is not ILeadershipTransfer transfer)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"The {backend.BackendType} backend has no leader to transfer; only namespace.backend.type = raft elects one"));
+        }
+
+        var moved = ErrorMapping.Unwrap(await transfer.TransferLeadershipAsync(request.Target, TransferTimeout, context.CancellationToken).ConfigureAwait(false));
+        return new Proto.TransferLeadershipResponse { Leader = moved.Leader, Term = moved.Term };
+    }
 
     private Proto.MetaStatusResponse MetaStatus(bool detail)
     {

@@ -10,12 +10,11 @@ namespace JindoMeta.Server.Services;
 
 /// <summary>
 /// jindometa.v1.NamespaceService: turns each request into a namespace command or read on the right backend,
-/// with the caller identified by the `x-jindo-user` header (Hadoop simple auth) and groups resolved here.
+/// with the caller identified by <see cref="CallerIdentification"/>.
 /// Errors leave through <see cref="ErrorMapping"/> only.
 /// </summary>
 public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings) : Proto.NamespaceService.NamespaceServiceBase
 {
-    public const string UserHeader = "x-jindo-user";
     private const ushort DefaultDirectoryPermission = 0x1FF; // 0777, masked by the umask
     private const ushort DefaultFilePermission = 0x1B6;      // 0666
 
@@ -92,24 +91,7 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolve
     /// <summary>The one place a call's identity and namespace are decided.</summary>
     private (INamespaceBackend Backend, CallerIdentity Caller) Begin(string namespaceName, ServerCallContext context)
     {
-        string? user;
-        try
-        {
-            user = context.RequestHeaders.GetValue(UserHeader);
-        }
-        catch (FormatException)
-        {
-            // Grpc.AspNetCore decodes the request's -bin headers on first access.
-            throw new RpcException(new Status(StatusCode.Internal, "A binary metadata header (-bin) of the call is not valid base64"));
-        }
-
-        if (string.IsNullOrWhiteSpace(user))
-        {
-            throw new RpcException(new Status(StatusCode.Unauthenticated,
-                $"The call carries no user name: set the '{UserHeader}' metadata header (Hadoop simple auth)"));
-        }
-
-        var backend = ErrorMapping.Unwrap(registry.Find(namespaceName));
-        return (backend, groups.Resolve(user));
+        var caller = CallerIdentification.Identify(context, groups);
+        return (ErrorMapping.Unwrap(registry.Find(namespaceName)), caller);
     }
 }

@@ -26,6 +26,19 @@ public sealed class JfsEndToEndTests(DaemonFixture daemon) : IClassFixture<Daemo
     }
 
     [Fact]
+    public async Task TransferLeader_on_the_rocksdb_backend_says_there_is_no_leader_to_move_and_bad_arguments_print_the_usage()
+    {
+        var result = await daemon.JindoAsync("jfs", "-transferLeader", "127.0.0.2:8103");
+        Assert.Equal((1, ""), (result.ExitCode, result.Out));
+        Assert.Equal("transferLeader: The rocksdb backend has no leader to transfer; only namespace.backend.type = raft elects one\n", result.Error);
+
+        var missing = await daemon.JindoAsync("jfs", "-transferLeader");
+        Assert.Equal(255, missing.ExitCode);
+        Assert.StartsWith("-transferLeader: Not enough arguments: expected the new leader's host:port\nUsage: jindo jfs [generic options]\n", missing.Error, StringComparison.Ordinal);
+        Assert.Contains("[-transferLeader <host:port> [<namespace>]]", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_rpc_address_option_wins_over_the_environment_and_a_config_file_is_read()
     {
         var dead = DeadAddress();

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using JindoMeta.Client;
 using JindoMeta.Server.Tests.Support;
 using Xunit.Abstractions;
@@ -15,77 +13,91 @@ namespace JindoMeta.Server.Tests.Raft;
 /// </summary>
 public sealed class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly string[] Hosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
-    private readonly TempDirectory _temp = new();
-    private readonly DaemonProcess?[] _nodes = new DaemonProcess?[3];
-    private int _clientPort;
-    private int _raftPort;
+    private static readonly string[] Hosts = RaftDaemonCluster.Hosts;
+    private readonly RaftDaemonCluster _cluster = new();
 
-    private string RpcAddress => string.Join(",", Hosts.Select(h => $"{h}:{_clientPort}"));
+    /// <summary>JINDO_SEEDS scales the kill tests: the CI default (200) gives 20 leader kills and 10 whole-cluster kills.</summary>
+    private static int Seeds => int.Parse(Environment.GetEnvironmentVariable("JINDO_SEEDS") ?? "200", CultureInfo.InvariantCulture);
 
-    public async Task InitializeAsync()
-    {
-        (_clientPort, _raftPort) = (FreePortOnEveryHost(), FreePortOnEveryHost());
-        await Task.WhenAll(Enumerable.Range(0, 3).Select(StartNodeAsync));
-    }
+    public async Task InitializeAsync() => await _cluster.StartAllAsync();
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            if (node is not null)
-            {
-                await node.DisposeAsync();
-            }
-        }
-
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task A_write_through_the_client_is_served_by_the_leader_and_followers_redirect_to_it()
     {
-        using var client = NewClient();
+        using var client = _cluster.NewClient();
         await client.MkdirsAsync(new Proto.MkdirsRequest { Path = "/replicated", CreateParent = true });
 
-        var leader = await LeaderIndexAsync();
-        Assert.Equal($"{Hosts[leader]}:{_clientPort}", client.PreferredAddress);
+        var leader = await _cluster.LeaderIndexAsync();
+        Assert.Equal(_cluster.ClientAddress(leader), client.PreferredAddress);
         foreach (var follower in Enumerable.Range(0, 3).Where(i => i != leader))
         {
-            using var direct = NewClient(Hosts[follower]); // knows only the follower: must be sent on to the leader
+            using var direct = _cluster.NewClient(Hosts[follower]); // knows only the follower: must be sent on to the leader
             Assert.Equal("/replicated", (await direct.GetFileInfoAsync(new Proto.GetFileInfoRequest { Path = "/replicated" })).Path);
-            Assert.Equal($"{Hosts[leader]}:{_clientPort}", direct.PreferredAddress);
+            Assert.Equal(_cluster.ClientAddress(leader), direct.PreferredAddress);
         }
     }
 
     [Fact]
     public async Task MetaStatus_lists_the_three_nodes_in_the_seeds_form_with_the_leaders_view_of_each_follower()
     {
-        using var client = NewClient();
+        using var client = _cluster.NewClient();
         await client.MkdirsAsync(new Proto.MkdirsRequest { Path = "/status", CreateParent = true });
-        var leader = await LeaderIndexAsync();
+        var leader = await _cluster.LeaderIndexAsync();
 
-        using var raw = new RawClient(_nodes[leader]!.Address);
+        using var raw = new RawClient(_cluster.Nodes[leader]!.Address);
         Proto.NamespaceStatus status = null!;
-        await WaitForAsync(async () =>
+        await RaftDaemonCluster.WaitForAsync(async () =>
         {
             status = (await raw.MetaStatusAsync(detail: true)).Namespaces[0];
             return status.Nodes.Count(n => n.Role == "FOLLOWER" && n.State == "RUNNING") == 2 && status.Nodes.All(n => n.LastCommittedIndex > 0);
         }, "the leader to report both followers");
 
-        Assert.Equal(Hosts.Select(h => $"{h}:{_raftPort}"), status.Nodes.Select(n => n.Address));
+        Assert.Equal(Enumerable.Range(0, 3).Select(_cluster.PeerAddress), status.Nodes.Select(n => n.Address));
         Assert.Equal("LEADER", status.Nodes[leader].Role);
         Assert.Equal(2, status.Properties.Keys.Count(k => k.StartsWith("behind.", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public async Task Killing_the_leader_under_load_loses_no_acknowledged_write()
+    public async Task Leadership_moves_to_the_named_member_when_asked_through_any_node_and_writes_follow_it()
     {
+        var leader = await _cluster.LeaderIndexAsync();
+        var target = (leader + 1) % 3;
+        var bystander = (leader + 2) % 3;
+        using var viaBystander = _cluster.NewClient(Hosts[bystander]); // neither leader nor target: its core forwards the request
+        var moved = await viaBystander.TransferLeadershipAsync(new Proto.TransferLeadershipRequest { Target = _cluster.PeerAddress(target) });
+
+        Assert.Equal(_cluster.PeerAddress(target), moved.Leader);
+        Assert.Equal(target, await _cluster.LeaderIndexAsync());
+        using var client = _cluster.NewClient();
+        await client.MkdirsAsync(new Proto.MkdirsRequest { Path = "/after-transfer", CreateParent = true });
+        Assert.Equal(_cluster.ClientAddress(target), client.PreferredAddress);
+
+        var again = await client.TransferLeadershipAsync(new Proto.TransferLeadershipRequest { Target = _cluster.PeerAddress(target) });
+        Assert.Equal(moved.Term, again.Term); // already the leader: answered at once, no new election
+
+        var stranger = await Assert.ThrowsAsync<JindoMetaException>(() =>
+            client.TransferLeadershipAsync(new Proto.TransferLeadershipRequest { Target = "127.0.0.9:8103" }));
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, stranger.StatusCode);
+        Assert.Contains("127.0.0.9:8103 is not a member of namespace.backend.raft.initial-conf", stranger.ServerMessage, StringComparison.Ordinal);
+
+        using var alice = _cluster.NewClient(user: "alice");
+        var denied = await Assert.ThrowsAsync<JindoMetaException>(() =>
+            alice.TransferLeadershipAsync(new Proto.TransferLeadershipRequest { Target = _cluster.PeerAddress(leader) }));
+        Assert.Equal(Grpc.Core.StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(target, await _cluster.LeaderIndexAsync());
+    }
+
+    [Fact]
+    public async Task Killing_the_leader_under_load_again_and_again_loses_no_acknowledged_write_and_leaves_identical_replicas()
+    {
+        var kills = Math.Max(20, Seeds / 10);
         var acknowledged = new ConcurrentBag<string>();
         using var stop = new CancellationTokenSource();
         var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
         {
-            using var client = NewClient();
+            using var client = _cluster.NewClient();
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
                 var path = $"/w{w}/f{i}";
@@ -101,43 +113,45 @@ public sealed class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
             }
         })).ToArray();
 
-        for (var round = 0; round < 3; round++)
+        for (var kill = 0; kill < kills; kill++)
         {
-            await Task.Delay(1500);
-            var leader = await LeaderIndexAsync();
+            await Task.Delay(500);
+            var leader = await _cluster.LeaderIndexAsync();
             var before = acknowledged.Count;
-            await _nodes[leader]!.KillAsync();
-            await _nodes[leader]!.DisposeAsync();
-            _nodes[leader] = null;
-            await WaitForAsync(() => acknowledged.Count > before + 20, "writes to resume on a new leader after the old one was killed");
-            await StartNodeAsync(leader);
+            await _cluster.KillAsync(leader);
+            await RaftDaemonCluster.WaitForAsync(() => acknowledged.Count > before + 20, "writes to resume on a new leader after the old one was killed");
+            await _cluster.StartNodeAsync(leader);
         }
 
         await stop.CancelAsync();
         await Task.WhenAll(writers);
-        using var reader = NewClient();
-        foreach (var path in acknowledged)
+        using (var reader = _cluster.NewClient())
         {
-            Assert.Equal(path, (await reader.GetFileInfoAsync(new Proto.GetFileInfoRequest { Path = path })).Path);
+            foreach (var path in acknowledged)
+            {
+                Assert.Equal(path, (await reader.GetFileInfoAsync(new Proto.GetFileInfoRequest { Path = path })).Path);
+            }
         }
 
-        output.WriteLine($"{acknowledged.Count} acknowledged creates present after 3 leader kills");
+        var checksums = await _cluster.ChecksumsOfQuiescedReplicasAsync();
+        Assert.True(checksums.Distinct().Count() == 1, $"replicas differ: {string.Join(", ", checksums)}");
+        output.WriteLine($"{acknowledged.Count} acknowledged creates present after {kills} leader kills; replicas {checksums[0]}");
     }
 
     /// <summary>The case the rejected library failed: every node SIGKILLed at once, mid-load, again and again.</summary>
     [Fact]
-    public async Task Killing_all_three_nodes_at_once_mid_load_loses_no_acknowledged_write()
+    public async Task Killing_all_three_nodes_at_once_mid_load_loses_no_acknowledged_write_and_leaves_identical_replicas()
     {
-        var rounds = Math.Max(10, int.Parse(Environment.GetEnvironmentVariable("JINDO_SEEDS") ?? "200", CultureInfo.InvariantCulture) / 20);
+        var rounds = Math.Max(10, Seeds / 20);
         var random = new Random(Environment.TickCount);
         var acknowledged = new ConcurrentBag<string>();
         for (var round = 0; round < rounds; round++)
         {
-            await LeaderIndexAsync();
+            await _cluster.LeaderIndexAsync();
             using var stop = new CancellationTokenSource();
             var load = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
-                using var client = NewClient();
+                using var client = _cluster.NewClient();
                 for (var i = 0; !stop.IsCancellationRequested; i++)
                 {
                     var path = $"/r{round}/w{w}/f{i}";
@@ -153,121 +167,23 @@ public sealed class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
                 }
             })).ToArray();
             await Task.Delay(random.Next(200, 800));
-            await Task.WhenAll(_nodes.Select(n => n!.KillAsync()));
+            await Task.WhenAll(Enumerable.Range(0, 3).Select(_cluster.KillAsync));
             await stop.CancelAsync();
             await Task.WhenAll(load);
-            foreach (var node in _nodes)
-            {
-                await node!.DisposeAsync();
-            }
-
-            await Task.WhenAll(Enumerable.Range(0, 3).Select(StartNodeAsync));
+            await _cluster.StartAllAsync();
         }
 
-        using var reader = NewClient();
-        foreach (var path in acknowledged)
+        using (var reader = _cluster.NewClient())
         {
-            Assert.Equal(path, (await reader.GetFileInfoAsync(new Proto.GetFileInfoRequest { Path = path })).Path);
+            foreach (var path in acknowledged)
+            {
+                Assert.Equal(path, (await reader.GetFileInfoAsync(new Proto.GetFileInfoRequest { Path = path })).Path);
+            }
         }
 
-        output.WriteLine($"{acknowledged.Count} acknowledged creates present after {rounds} whole-cluster SIGKILLs");
+        var checksums = await _cluster.ChecksumsOfQuiescedReplicasAsync();
+        Assert.True(checksums.Distinct().Count() == 1, $"replicas differ: {string.Join(", ", checksums)}");
+        output.WriteLine($"{acknowledged.Count} acknowledged creates present after {rounds} whole-cluster SIGKILLs; replicas {checksums[0]}");
         Assert.True(acknowledged.Count > rounds * 8, "too few creates were acknowledged for the test to mean anything");
-    }
-
-    private JindoMetaClient NewClient(string? only = null) => new(new JindoMetaClientOptions
-    {
-        Addresses = only is null ? RpcAddressList.Parse(RpcAddress) : [$"{only}:{_clientPort}"],
-        User = "root",
-        Deadline = TimeSpan.FromSeconds(30),
-        MaxAttempts = 50,
-    });
-
-    private async Task StartNodeAsync(int index)
-    {
-        var host = Hosts[index];
-        _nodes[index] = await DaemonProcess.StartAsync(_temp.Sub($"node{index + 1}"),
-            "-D", $"namespace.rpc.bind-host={host}",
-            "-D", $"namespace.rpc.port={_clientPort.ToString(CultureInfo.InvariantCulture)}",
-            "-D", "namespace.backend.type=raft",
-            "-D", $"namespace.backend.raft.initial-conf={string.Join(",", Hosts.Select(h => $"{h}:{_raftPort}:0"))}",
-            "-D", $"jfs.namespace.server.rpc-address={RpcAddress}");
-    }
-
-    /// <summary>The node that reports itself LEADER (waits through an election).</summary>
-    private async Task<int> LeaderIndexAsync()
-    {
-        var leader = -1;
-        await WaitForAsync(async () =>
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                if (_nodes[i] is null)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    using var raw = new RawClient(_nodes[i]!.Address);
-                    var status = await raw.MetaStatusAsync(detail: false);
-                    var self = status.Namespaces[0].Nodes.Single(n => n.Address == $"{Hosts[i]}:{_raftPort}");
-                    if (self.Role == "LEADER")
-                    {
-                        leader = i;
-                        return true;
-                    }
-                }
-                catch (Grpc.Core.RpcException)
-                {
-                    // not up yet
-                }
-            }
-
-            return false;
-        }, "a leader");
-        return leader;
-    }
-
-    private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited 60 s for {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    /// <summary>A port free on 127.0.0.1, .2 and .3 at once (each node binds its own address, as hosts would).</summary>
-    internal static int FreePortOnEveryHost()
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
-            try
-            {
-                foreach (var host in Hosts.Skip(1))
-                {
-                    using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                    other.Bind(new IPEndPoint(IPAddress.Parse(host), port));
-                }
-
-                return port;
-            }
-            catch (SocketException)
-            {
-                // taken on another loopback address: try another
-            }
-        }
-
-        throw new InvalidOperationException("no port is free on 127.0.0.1, .2 and .3 at once after 20 tries");
     }
 }

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using JindoMeta.Backend.Raft.StateMachine;
+using JindoMeta.Client;
+using JindoMeta.Namespace.Security;
+using JindoMeta.Server.Tests.Support;
+
+namespace JindoMeta.Server.Tests.Raft;
+
+/// <summary>
+/// Three real daemons with namespace.backend.type = raft on 127.0.0.1, 127.0.0.2 and 127.0.0.3, each on the same
+/// client and raft ports as three hosts would be, with data under one temporary directory (node1..node3).
+/// </summary>
+public sealed class RaftDaemonCluster : IAsyncDisposable
+{
+    public static readonly string[] Hosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
+    private readonly TempDirectory _temp = new();
+    private readonly int[] _priorities;
+    private readonly string[] _extraArguments;
+
+    /// <param name="priorities">The third field of each member in initial-conf (all 0 by default, as in the seed).</param>
+    /// <param name="extraArguments">More daemon arguments for every node (e.g. "-D", "key=value").</param>
+    public RaftDaemonCluster(int[]? priorities = null, params string[] extraArguments)
+    {
+        _priorities = priorities ?? [0, 0, 0];
+        _extraArguments = extraArguments;
+        (ClientPort, RaftPort) = (FreePortOnEveryHost(), FreePortOnEveryHost());
+    }
+
+    public int ClientPort { get; }
+
+    public int RaftPort { get; }
+
+    /// <summary>The running daemons by index (null while a node is down).</summary>
+    public DaemonProcess?[] Nodes { get; } = new DaemonProcess?[3];
+
+    public string RpcAddress => string.Join(",", Hosts.Select(h => $"{h}:{ClientPort}"));
+
+    public string InitialConf => string.Join(",", Hosts.Select((h, i) => $"{h}:{RaftPort}:{_priorities[i]}"));
+
+    public string PeerAddress(int index) => $"{Hosts[index]}:{RaftPort}";
+
+    public string ClientAddress(int index) => $"{Hosts[index]}:{ClientPort}";
+
+    public string DataDirectory(int index) => Path.Combine(_temp.Path, $"node{index + 1}");
+
+    public async Task<RaftDaemonCluster> StartAllAsync()
+    {
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StartNodeAsync(i)));
+        return this;
+    }
+
+    public async Task StartNodeAsync(int index, IDictionary<string, string>? environment = null)
+    {
+        var host = Hosts[index];
+        string[] arguments =
+        [
+            "-D", $"namespace.rpc.bind-host={host}",
+            "-D", $"namespace.rpc.port={ClientPort.ToString(CultureInfo.InvariantCulture)}",
+            "-D", "namespace.backend.type=raft",
+            "-D", $"namespace.backend.raft.initial-conf={InitialConf}",
+            "-D", $"jfs.namespace.server.rpc-address={RpcAddress}",
+            .. _extraArguments,
+        ];
+        Directory.CreateDirectory(DataDirectory(index));
+        Nodes[index] = await DaemonProcess.StartAsync(DataDirectory(index), environment ?? new Dictionary<string, string>(), arguments);
+    }
+
+    /// <summary>SIGKILLs the node and forgets it (its data stays).</summary>
+    public async Task KillAsync(int index)
+    {
+        var node = Nodes[index] ?? throw new InvalidOperationException($"node {index + 1} is not running");
+        await node.KillAsync();
+        await node.DisposeAsync();
+        Nodes[index] = null;
+    }
+
+    public JindoMetaClient NewClient(string? onlyHost = null, string user = "root", TimeSpan? deadline = null) => new(new JindoMetaClientOptions
+    {
+        Addresses = onlyHost is null ? RpcAddressList.Parse(RpcAddress) : [$"{onlyHost}:{ClientPort}"],
+        User = user,
+        Deadline = deadline ?? TimeSpan.FromSeconds(30),
+        MaxAttempts = 50,
+    });
+
+    /// <summary>The running node that reports itself LEADER (waits through an election).</summary>
+    public async Task<int> LeaderIndexAsync(TimeSpan? timeout = null)
+    {
+        var leader = -1;
+        await WaitForAsync(async () =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                if (await RoleAsync(i) == "LEADER")
+                {
+                    leader = i;
+                    return true;
+                }
+            }
+
+            return false;
+        }, "a leader", timeout);
+        return leader;
+    }
+
+    /// <summary>What node <paramref name="index"/> says its own role is, or null when it does not answer.</summary>
+    public async Task<string?> RoleAsync(int index)
+    {
+        if (Nodes[index] is not { } node)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var raw = new RawClient(node.Address);
+            var status = await raw.MetaStatusAsync(detail: false);
+            return status.Namespaces[0].Nodes.Single(n => n.Address == PeerAddress(index)).Role;
+        }
+        catch (Grpc.Core.RpcException)
+        {
+            return null; // not up yet, or just killed
+        }
+    }
+
+    /// <summary>
+    /// Waits until the three nodes report the same applied index, SIGKILLs all three at that point (no election can
+    /// add an entry to some of them), and returns each node's state checksum, computed offline from its data.
+    /// </summary>
+    public async Task<StateChecksum[]> ChecksumsOfQuiescedReplicasAsync(string namespaceName = "test")
+    {
+        await WaitForAsync(async () =>
+        {
+            var applied = new HashSet<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                using var raw = new RawClient(Nodes[i]!.Address);
+                applied.Add((await raw.MetaStatusAsync(detail: true)).Namespaces[0].Properties["appliedIndex"]);
+            }
+
+            return applied.Count == 1;
+        }, "the three nodes to apply the same index");
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(KillAsync));
+        return [.. Enumerable.Range(0, 3).Select(i =>
+        {
+            using var machine = NamespaceStateMachine.Open(
+                new NamespaceStateMachineOptions { Directory = Path.Combine(DataDirectory(i), namespaceName, "state") }, new PermissionSettings());
+            return machine.ComputeChecksum();
+        })];
+    }
+
+    public static Task WaitForAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        WaitForAsync(() => Task.FromResult(condition()), what, timeout);
+
+    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + limit;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"waited {limit.TotalSeconds:0} s for {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            if (node is not null)
+            {
+                await node.DisposeAsync();
+            }
+        }
+
+        _temp.Dispose();
+    }
+
+    /// <summary>A port free on 127.0.0.1, .2 and .3 at once (each node binds its own address, as hosts would).</summary>
+    public static int FreePortOnEveryHost()
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)probe.LocalEndPoint!).Port;
+            try
+            {
+                foreach (var host in Hosts.Skip(1))
+                {
+                    using var other = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    other.Bind(new IPEndPoint(IPAddress.Parse(host), port));
+                }
+
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken on another loopback address: try another
+            }
+        }
+
+        throw new InvalidOperationException("no port is free on 127.0.0.1, .2 and .3 at once after 20 tries");
+    }
+}
