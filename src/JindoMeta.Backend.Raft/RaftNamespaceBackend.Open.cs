@@ -24,6 +24,13 @@ public sealed record RaftBackendOptions
     public RocksDbOptions Storage { get; init; } = new();
 
     public ILoggerFactory? Loggers { get; init; }
+
+    /// <summary>How reads confirm leadership: <see cref="ReadOnlyMode.Safe"/> (ReadIndex, a heartbeat round per batch
+    /// of reads) or <see cref="ReadOnlyMode.LeaseBased"/> (no round; assumes bounded clock drift, see the core's README).</summary>
+    public ReadOnlyMode ReadMode { get; init; } = ReadOnlyMode.Safe;
+
+    /// <summary>Test only: a fault-rule file shared by the nodes of a test (<see cref="FileRaftFaults"/>); null in production.</summary>
+    public string? FaultRulesFile { get; init; }
 }
 
 public sealed partial class RaftNamespaceBackend
@@ -31,6 +38,7 @@ public sealed partial class RaftNamespaceBackend
     private RaftPeerHost? _peerHost;
     private GrpcRaftTransport? _transport;
     private RocksRaftLogStore? _log;
+    private FileRaftFaults? _faults;
 
     /// <summary>Raised (once or more, on any thread) with a one-line description when a peer has another member list:
     /// the host stops this node rather than run a split cluster.</summary>
@@ -49,16 +57,20 @@ public sealed partial class RaftNamespaceBackend
         NamespaceStateMachine? stateMachine = null;
         GrpcRaftTransport? transport = null;
         RaftDriver? driver = null;
+        var faults = options.FaultRulesFile is { } rules
+            ? new FileRaftFaults(rules, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, clock)
+            : null;
         try
         {
             stateMachine = NamespaceStateMachine.Open(
                 new NamespaceStateMachineOptions { Directory = Path.Combine(options.DataDirectory, "state"), Storage = options.Storage }, permissions);
-            var raft = new RaftOptions { Id = self.NodeId, Voters = voters, Storage = log };
+            var raft = new RaftOptions { Id = self.NodeId, Voters = voters, Storage = log, ReadOnlyMode = options.ReadMode };
             var transportOptions = new GrpcRaftTransportOptions
             {
                 SelfId = self.NodeId,
                 Configuration = topology.Configuration,
                 Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
+                Faults = faults,
             };
             transportOptions.ValidateAgainst(raft);
             transport = new GrpcRaftTransport(transportOptions);
@@ -90,7 +102,7 @@ public sealed partial class RaftNamespaceBackend
                 Port = topology.SelfPeerPort,
                 Receiver = receiver,
             }).ConfigureAwait(false);
-            started = new RaftNamespaceBackend(driver, stateMachine, topology, clock) { _peerHost = host, _transport = transport, _log = log };
+            started = new RaftNamespaceBackend(driver, stateMachine, topology, clock) { _peerHost = host, _transport = transport, _log = log, _faults = faults };
             driver.Start();
             return started;
         }
@@ -108,6 +120,11 @@ public sealed partial class RaftNamespaceBackend
 
             stateMachine?.Dispose();
             log.Dispose();
+            if (faults is not null)
+            {
+                await faults.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
     }

@@ -142,6 +142,10 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
 
         _stateMachine.Dispose();
         _log?.Dispose();
+        if (_faults is not null)
+        {
+            await _faults.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private async ValueTask<Result<T>> ReadAsync<T>(Func<Result<T>> read, CancellationToken cancellationToken)

@@ -38,6 +38,7 @@ public static class ConfigKeys
     public const string RocksDbBatchCommands = "namespace.backend.rocksdb.max-batch-commands";
     public const string RaftInitialConf = "namespace.backend.raft.initial-conf";
     public const string RaftSelf = "namespace.backend.raft.self";
+    public const string RaftReadMode = "namespace.backend.raft.read-mode";
     public const string OtsEndpoint = "namespace.ots.endpoint";
     public const string OtsInstance = "namespace.ots.instance";
     public const string OtsAccessKey = "namespace.ots.accessKey";
@@ -76,6 +77,7 @@ public static class ConfigKeys
         new(RocksDbBatchCommands, "256", "Most commands per group commit.", Integer(1, 65536)),
         new(RaftInitialConf, null, "raft: the three header nodes' peer addresses, host:port:priority, comma-separated (the same on every node; node ids are list positions). priority: a non-negative leadership preference; a leader hands over to a reachable, caught-up member with a higher one (all equal, e.g. :0 everywhere: no preference).", NonEmpty),
         new(RaftSelf, null, "raft: this node's host:port in initial-conf, when its bind address does not tell (three nodes on one machine binding 0.0.0.0).", NonEmpty),
+        new(RaftReadMode, "safe", "raft: how the leader confirms it still leads before a read. safe: ReadIndex, a heartbeat round with a majority (no clock assumption). lease: no round trip, correct only while the nodes' clocks run at the same rate within the election timeout (src/JindoMeta.Raft/README.md).", OneOf("safe", "lease")),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),

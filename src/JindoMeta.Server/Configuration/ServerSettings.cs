@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using JindoMeta.Backend.Raft.Cluster;
+using JindoMeta.Raft;
 using JindoMeta.Namespace.Security;
 using JindoMeta.RocksDb;
 
@@ -29,6 +30,8 @@ public sealed record ServerSettings
 
     /// <summary>The cluster and this node's place in it, for the raft backend; null otherwise.</summary>
     public RaftTopology? Raft { get; init; }
+
+    public ReadOnlyMode RaftReadMode { get; init; }
 
     public static ServerSettings From(EffectiveConfig config)
     {
@@ -67,6 +70,7 @@ public sealed record ServerSettings
             Namespaces = namespaces,
             BackendType = backend,
             Raft = raft,
+            RaftReadMode = config.Required(ConfigKeys.RaftReadMode) == "lease" ? ReadOnlyMode.LeaseBased : ReadOnlyMode.Safe,
             DataDirectory = Path.GetFullPath(config.Required(ConfigKeys.DataDirectory)),
             BindAddress = IPAddress.Parse(bindHost),
             Port = port,

@@ -1,5 +1,6 @@
 using System.Net;
 using JindoMeta.Backend.Raft;
+using JindoMeta.Backend.Raft.Transport;
 using JindoMeta.Backend.RocksDb;
 using JindoMeta.Namespace.Backend;
 using JindoMeta.Server.Configuration;
@@ -120,6 +121,8 @@ public static class JindoMetaServer
             PeerBindAddress = settings.BindAddress,
             Storage = settings.RocksDb,
             Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
+            ReadMode = settings.RaftReadMode,
+            FaultRulesFile = Environment.GetEnvironmentVariable(FileRaftFaults.EnvironmentVariable) is { Length: > 0 } faults ? faults : null,
         }, settings.Permissions, TimeProvider.System).ConfigureAwait(false);
         return new NamespaceRegistry(new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal) { [name] = raft });
     }

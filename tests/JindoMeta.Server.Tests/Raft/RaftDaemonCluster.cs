@@ -20,12 +20,32 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
     private readonly string[] _extraArguments;
 
     /// <param name="priorities">The third field of each member in initial-conf (all 0 by default, as in the seed).</param>
+    /// <param name="faultInjection">Start every node with the test-only fault-rule file (<see cref="IsolateAsync"/>).</param>
     /// <param name="extraArguments">More daemon arguments for every node (e.g. "-D", "key=value").</param>
-    public RaftDaemonCluster(int[]? priorities = null, params string[] extraArguments)
+    public RaftDaemonCluster(int[]? priorities = null, bool faultInjection = false, params string[] extraArguments)
     {
         _priorities = priorities ?? [0, 0, 0];
         _extraArguments = extraArguments;
         (ClientPort, RaftPort) = (FreePortOnEveryHost(), FreePortOnEveryHost());
+        FaultRulesFile = faultInjection ? Path.Combine(_temp.Path, "raft-faults") : null;
+    }
+
+    /// <summary>The rule file all nodes read (JINDO_TEST_RAFT_FAULTS), or null without fault injection.</summary>
+    public string? FaultRulesFile { get; }
+
+    /// <summary>Cuts node <paramref name="index"/> off from the other two, both ways (every node drops what it would
+    /// send to or from it); <see cref="HealAsync"/> reconnects it.</summary>
+    public Task IsolateAsync(int index) => WriteFaultRulesAsync($"isolate {index + 1}\n");
+
+    public Task HealAsync() => WriteFaultRulesAsync("");
+
+    private async Task WriteFaultRulesAsync(string rules)
+    {
+        var file = FaultRulesFile ?? throw new InvalidOperationException("the cluster was started without fault injection");
+        var staged = file + ".new";
+        await File.WriteAllTextAsync(staged, rules);
+        File.Move(staged, file, overwrite: true); // the nodes never read half a file
+        await Task.Delay(200); // the nodes re-read it every 50 ms
     }
 
     public int ClientPort { get; }
@@ -64,7 +84,13 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
             .. _extraArguments,
         ];
         Directory.CreateDirectory(DataDirectory(index));
-        Nodes[index] = await DaemonProcess.StartAsync(DataDirectory(index), environment ?? new Dictionary<string, string>(), arguments);
+        environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        if (FaultRulesFile is { } faults)
+        {
+            environment[JindoMeta.Backend.Raft.Transport.FileRaftFaults.EnvironmentVariable] = faults;
+        }
+
+        Nodes[index] = await DaemonProcess.StartAsync(DataDirectory(index), environment, arguments);
     }
 
     /// <summary>SIGKILLs the node and forgets it (its data stays).</summary>
