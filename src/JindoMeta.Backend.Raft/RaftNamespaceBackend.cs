@@ -53,7 +53,16 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             return redirect;
         }
 
-        var payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, 0));
+        byte[] payload;
+        try
+        {
+            payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, 0));
+        }
+        catch (CommandNotReplicableException e)
+        {
+            return new NamespaceError(e.IsPath ? ErrorCode.InvalidPath : ErrorCode.InvalidArgument, e.Message);
+        }
+
         try
         {
             return (Result<FileStatus?>)(await _driver.ProposeAsync(payload, cancellationToken).ConfigureAwait(false))!;

@@ -224,13 +224,27 @@ public static class NamespaceCommandCodec
     private static void WriteString(ref RecordWriter writer, string value, string what)
     {
         ArgumentNullException.ThrowIfNull(value, what);
-        if (value.Length > MaxStringBytes / 3 && Encoding.UTF8.GetByteCount(value) > MaxStringBytes)
+        int bytes;
+        try
         {
-            throw new ArgumentException($"The {what} is longer than the codec limit of {MaxStringBytes} UTF-8 bytes.", what);
+            bytes = StrictUtf8.GetByteCount(value);
+        }
+        catch (EncoderFallbackException)
+        {
+            // UTF-8 has no form for an unpaired surrogate: replicating a replacement character instead would make the
+            // followers execute another command than the one the client sent.
+            throw new CommandNotReplicableException(what, $"The {what} is not valid Unicode (an unpaired UTF-16 surrogate); it has no UTF-8 form to replicate.");
+        }
+
+        if (bytes > MaxStringBytes)
+        {
+            throw new CommandNotReplicableException(what, $"The {what} is longer than the codec limit of {MaxStringBytes} UTF-8 bytes.");
         }
 
         writer.String(value);
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static void WriteOptionalString(ref RecordWriter writer, string? value, string what)
     {

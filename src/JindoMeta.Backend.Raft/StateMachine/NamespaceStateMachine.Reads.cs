@@ -46,7 +46,7 @@ public sealed partial class NamespaceStateMachine
     public IReadOnlyList<ChangeEntry> ReadChanges(long fromIndex, int maxEntries) => UnderReadLock(feed => feed.Read(fromIndex, maxEntries));
 
     /// <summary>The checksum of the applied state (see <see cref="StateChecksum"/>), at one consistent point.</summary>
-    public StateChecksum ComputeChecksum() => UnderReadLock(_ => StateChecksum.Compute(_store));
+    public StateChecksum ComputeChecksum(bool includeAppliedIndex = true) => UnderReadLock(_ => StateChecksum.Compute(_store, includeAppliedIndex));
 
     private TResult UnderReadLock<TResult>(Func<RocksDbChangeFeed, TResult> action)
     {

@@ -18,7 +18,10 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 public readonly record struct StateChecksum(string Sha256, long Rows)
 {
     /// <summary>Computes the checksum of <paramref name="store"/> at one consistent point (a RocksDB snapshot).</summary>
-    public static StateChecksum Compute(NamespaceStore store)
+    /// <param name="store">The state.</param>
+    /// <param name="includeAppliedIndex">False leaves out the applied raft index, so a state that only applied entries
+    /// without effects (no-ops, failed commands) compares equal to the state before them.</param>
+    public static StateChecksum Compute(NamespaceStore store, bool includeAppliedIndex = true)
     {
         ArgumentNullException.ThrowIfNull(store);
         using var snapshot = store.Database.CreateSnapshot();
@@ -31,6 +34,11 @@ public readonly record struct StateChecksum(string Sha256, long Rows)
             using var iterator = store.Database.NewIterator(store.Database.GetColumnFamily(table), snapshot: snapshot);
             for (iterator.SeekToFirst(); iterator.Valid; iterator.Next())
             {
+                if (!includeAppliedIndex && table == NamespaceSchema.MetaTable && iterator.Key.SequenceEqual(NamespaceSchema.MetaKeys.AppliedRaftIndex))
+                {
+                    continue;
+                }
+
                 hash.AppendData(tableName);
                 BinaryPrimitives.WriteInt32BigEndian(length, iterator.Key.Length);
                 hash.AppendData(length);

@@ -12,7 +12,7 @@ public sealed class AccessTests
     [Fact]
     public void Reads_need_execute_on_every_ancestor_but_not_on_the_entry()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/p/q", 700);
         ns.Chmod("/p", 700);
 
@@ -32,7 +32,7 @@ public sealed class AccessTests
     [InlineData(705, true)]
     public void Listing_a_directory_needs_read_and_execute(int mode, bool allowed)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d/x");
         ns.Chmod("/d", mode);
 
@@ -59,7 +59,7 @@ public sealed class AccessTests
     [InlineData("dave", 0, true)]      // so does a member of the supergroup
     public void Owner_group_and_other_classes_decide_in_that_order(string user, int mode, bool allowed)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d");
         ns.Chown("/d", "alice", "bob");
         ns.Chmod("/d", mode);
@@ -77,7 +77,7 @@ public sealed class AccessTests
     [Fact]
     public void With_permissions_disabled_every_check_passes()
     {
-        var ns = new NamespaceHarness(new PermissionSettings(Enabled: false));
+        using var ns = new NamespaceHarness(new PermissionSettings(Enabled: false));
         ns.Mkdir("/d", 0);
 
         ns.Ok(new MkdirsCommand(Carol, "/d/x", O(0), false));
@@ -88,7 +88,7 @@ public sealed class AccessTests
     [Fact]
     public void Only_the_owner_or_the_superuser_may_chmod()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Chmod("/", 777);
         ns.Mkdir("/d", 777, Alice);
 
@@ -109,7 +109,7 @@ public sealed class AccessTests
     [InlineData("dave", "bob", "nobody", true)]
     public void Chown_rules(string user, string? owner, string? group, bool allowed)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d", 755);
         ns.Chown("/d", "alice", "alice");
         var caller = new[] { Root, Alice, Bob, Carol, Dave }.Single(c => c.User == user);
@@ -133,7 +133,7 @@ public sealed class AccessTests
     [InlineData(null, "")]
     public void Chown_rejects_nothing_to_change_and_empty_names(string? owner, string? group)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d");
         ns.Fails(new SetOwnerCommand(Root, "/d", owner, group), ErrorCode.InvalidArgument);
     }
@@ -141,7 +141,7 @@ public sealed class AccessTests
     [Fact]
     public void SetTimes_changes_only_the_given_times_and_needs_write()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d", 777);
         var file = ns.WriteFile("/d/f", 1, 644, Alice).Record;
 
@@ -161,7 +161,7 @@ public sealed class AccessTests
     [Fact]
     public void New_entries_take_the_group_of_their_parent()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/g", 777);
         ns.Chown("/g", null, "guests");
 

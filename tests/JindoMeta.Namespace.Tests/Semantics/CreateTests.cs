@@ -19,7 +19,7 @@ public sealed class CreateTests
     [InlineData("/", false, ErrorCode.FileAlreadyExists)]
     public void Mkdirs_fails_and_changes_nothing(string path, bool createParent, ErrorCode code)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d");
         ns.WriteFile("/f", 1);
 
@@ -29,7 +29,7 @@ public sealed class CreateTests
     [Fact]
     public void Mkdirs_p_on_an_existing_directory_succeeds_and_changes_nothing()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         var existing = ns.Mkdir("/d", 700);
         var before = ns.Snapshot();
 
@@ -46,7 +46,7 @@ public sealed class CreateTests
     [InlineData(777, 0, 777)]
     public void Mkdirs_masks_the_permission_with_the_umask(int permission, int umask, int expected)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
 
         var created = ns.Ok(new MkdirsCommand(Root, "/d", O(permission), false, O(umask)))!;
 
@@ -58,14 +58,14 @@ public sealed class CreateTests
     [InlineData(755, 1000)]
     public void Mkdirs_rejects_a_permission_or_umask_out_of_range(int permission, int umask)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Fails(new MkdirsCommand(Root, "/d", O(permission), true, O(umask)), ErrorCode.InvalidArgument);
     }
 
     [Fact]
     public void Mkdirs_p_creates_parents_top_down_with_u_wx_and_the_parent_group_and_touches_only_the_nearest_ancestor()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/top", 777);
         ns.Chown("/top", "root", "staff");
         var rootTime = ns.Record("/").ModificationTime;
@@ -96,7 +96,7 @@ public sealed class CreateTests
     [InlineData((short)1, 0)]
     public void Create_rejects_a_replication_or_block_size_out_of_range(short replication, long blockSize)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Fails(new CreateFileCommand(Root, "/f", O(644), false, true, replication, blockSize), ErrorCode.InvalidArgument);
     }
 
@@ -105,7 +105,7 @@ public sealed class CreateTests
     [InlineData((short)512, NamespaceHarness.MiB + 512)]
     public void Create_accepts_the_limits(short replication, long blockSize)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Chmod("/", 777);
 
         var file = ns.Ok(new CreateFileCommand(Alice, "/f", O(666), false, true, replication, blockSize, Umask: O(22)))!;
@@ -124,7 +124,7 @@ public sealed class CreateTests
     [InlineData("/f/x", true, ErrorCode.ParentNotDirectory)]
     public void Create_fails_and_changes_nothing(string path, bool overwrite, ErrorCode code)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d");
         ns.WriteFile("/f", 1);
 
@@ -134,7 +134,7 @@ public sealed class CreateTests
     [Fact]
     public void Create_without_create_parent_needs_the_parent()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Fails(new CreateFileCommand(Root, "/a/f", O(644), false, false, 1, MiB), ErrorCode.FileNotFound);
 
         ns.Ok(new CreateFileCommand(Root, "/a/f", O(644), false, true, 1, MiB));
@@ -146,7 +146,7 @@ public sealed class CreateTests
     [Fact]
     public void Overwrite_needs_write_on_the_old_file_and_gives_a_new_inode()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/shared", 777);
         var old = ns.WriteFile("/shared/f", 5, 644, Bob);
 
@@ -172,7 +172,7 @@ public sealed class CreateTests
     public void Complete_validates_length_and_blocks(string rule, long length, long[] blockSizes, ErrorCode code)
     {
         Assert.NotNull(rule);
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.CreateFile("/f");
 
         ns.Fails(new CompleteFileCommand(Root, "/f", length, Blocks(blockSizes)), code);
@@ -181,7 +181,7 @@ public sealed class CreateTests
     [Fact]
     public void Complete_closes_the_file_and_an_identical_retry_succeeds_while_a_different_one_fails()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.CreateFile("/f");
         var blocks = Blocks([MiB, 7]);
 
@@ -200,7 +200,7 @@ public sealed class CreateTests
     [Fact]
     public void Complete_of_a_directory_or_a_missing_file_fails()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d");
 
         ns.Fails(new CompleteFileCommand(Root, "/d", 0, []), ErrorCode.IsDirectory);

@@ -52,7 +52,7 @@ public sealed class PathRuleTests
     public void Names_that_differ_only_in_unpaired_surrogates_never_reach_storage()
     {
         // Both would encode to the UTF-8 of U+FFFD and collide in a byte-keyed store.
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Fails(new MkdirsCommand(Root, "/\uD800", O(755), true), ErrorCode.InvalidPath);
         ns.Mkdir("/\uFFFD");
 
@@ -62,7 +62,7 @@ public sealed class PathRuleTests
 
     private static void AssertRejectedEverywhere(string path)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/a");
         ns.WriteFile("/a/f", 10);
 
@@ -93,7 +93,7 @@ public sealed class PathRuleTests
     public void A_name_of_exactly_255_UTF8_bytes_is_accepted(string rule, string name)
     {
         Assert.Equal(255, System.Text.Encoding.UTF8.GetByteCount(name));
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
 
         var created = ns.Mkdir("/" + name);
 
@@ -105,7 +105,7 @@ public sealed class PathRuleTests
     [Fact]
     public void A_path_1000_components_deep_is_accepted()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         var path = string.Concat(Enumerable.Repeat("/a", 1000));
 
         ns.Mkdir(path);
@@ -117,7 +117,7 @@ public sealed class PathRuleTests
     [Fact]
     public void A_path_of_exactly_8000_characters_is_accepted()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         var path = "/" + new string('b', 200) + string.Concat(Enumerable.Repeat("/" + new string('c', 199), 38)) + "/" + new string('d', 198);
         Assert.Equal(8000, path.Length);
 
@@ -129,7 +129,7 @@ public sealed class PathRuleTests
     [Fact]
     public void The_root_is_the_only_path_that_ends_in_a_slash()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
 
         var root = ns.Stat("/");
 

@@ -11,7 +11,7 @@ public sealed class ReadTests
     [Fact]
     public void Paging_returns_every_name_once_in_order_and_HasMore_only_when_more_exist()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         var names = "abcdefghi".Select(c => c.ToString()).ToList();
         foreach (var name in names.AsEnumerable().Reverse())
         {
@@ -45,7 +45,7 @@ public sealed class ReadTests
     [Fact]
     public void Names_sort_in_UTF8_byte_order_with_supplementary_characters_after_U_E000()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         string[] expected = ["Z", "a", "é", "\uE000", "\uFFFD", "\U0001F600", "\U0010FFFD"];
         foreach (var name in expected.Reverse())
         {
@@ -64,14 +64,14 @@ public sealed class ReadTests
     [InlineData(10_001)]
     public void A_list_limit_out_of_range_is_rejected(int limit)
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         AssertError(ns.List("/", null, limit), ErrorCode.InvalidArgument);
     }
 
     [Fact]
     public void A_file_lists_as_itself_and_a_missing_path_is_not_found()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         var file = ns.WriteFile("/f", 9);
 
         var listing = ns.List("/f").Value;
@@ -85,7 +85,7 @@ public sealed class ReadTests
     [Fact]
     public void Content_summary_counts_the_path_itself_every_directory_file_and_byte()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d/e/f");
         ns.WriteFile("/d/a", 10);
         ns.WriteFile("/d/e/b", 20);
@@ -100,7 +100,7 @@ public sealed class ReadTests
     [Fact]
     public void Content_summary_needs_read_and_execute_on_every_directory_below()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d/secret");
         ns.Chmod("/d/secret", 711);
 
@@ -111,11 +111,11 @@ public sealed class ReadTests
     [Fact]
     public void A_new_namespace_has_only_the_root()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
 
         var root = ns.Record("/");
 
-        Assert.Equal((16385L, O(755), "root", "supergroup", FormatTime, 0L), (root.Id, root.Permission, root.Owner, root.Group, root.ModificationTime, root.AccessTime));
+        Assert.Equal((16385L, O(755), "root", "supergroup", RootFormatTime, 0L), (root.Id, root.Permission, root.Owner, root.Group, root.ModificationTime, root.AccessTime));
         Assert.Equal(new ContentSummary(1, 0, 0), ns.Count("/").Value);
     }
 }

@@ -31,7 +31,7 @@ public sealed class RenameDeleteTests
     [InlineData("/src/f", "/", false, "/f")]
     public void Rename_moves_the_entry_and_its_subtree(string source, string destination, bool overwrite, string landed)
     {
-        var ns = Tree();
+        using var ns = Tree();
         var moved = ns.Record(source);
         var summaryBefore = ns.Count("/").Value;
 
@@ -58,7 +58,7 @@ public sealed class RenameDeleteTests
     [InlineData("/src", "/", false)]
     public void Rename_onto_itself_succeeds_and_changes_nothing(string source, string destination, bool overwrite)
     {
-        var ns = Tree();
+        using var ns = Tree();
         var before = ns.Snapshot();
 
         var result = ns.Ok(new RenameCommand(Root, source, destination, overwrite))!;
@@ -86,14 +86,14 @@ public sealed class RenameDeleteTests
     [InlineData("/file", "/other/x/y", true, ErrorCode.ParentNotDirectory)]
     public void Rename_fails_and_changes_nothing(string source, string destination, bool overwrite, ErrorCode code)
     {
-        var ns = Tree();
+        using var ns = Tree();
         ns.Fails(new RenameCommand(Root, source, destination, overwrite), code);
     }
 
     [Fact]
     public void Rename_needs_write_on_both_parents_and_honours_the_sticky_bit()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/from", 777);
         ns.Mkdir("/to", 755);
         ns.WriteFile("/from/f", 1, 644, Bob);
@@ -113,7 +113,7 @@ public sealed class RenameDeleteTests
     [InlineData("/src", false, ErrorCode.DirectoryNotEmpty)]
     public void Delete_fails_and_changes_nothing(string path, bool recursive, ErrorCode code)
     {
-        var ns = Tree();
+        using var ns = Tree();
         ns.Fails(new DeleteCommand(Root, path, recursive), code);
     }
 
@@ -123,7 +123,7 @@ public sealed class RenameDeleteTests
     [InlineData("/full", true)]
     public void Delete_removes_the_entry_and_touches_the_parent(string path, bool recursive)
     {
-        var ns = Tree();
+        using var ns = Tree();
         var before = ns.Count("/").Value;
         var removed = ns.Count(path).Value;
 
@@ -140,7 +140,7 @@ public sealed class RenameDeleteTests
     [Fact]
     public void Delete_in_a_sticky_directory_is_for_the_owner_of_the_entry_or_the_directory()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/tmp", 1777);
         ns.Chown("/tmp", "carol", null);
         ns.WriteFile("/tmp/a", 1, 666, Alice);
@@ -156,7 +156,7 @@ public sealed class RenameDeleteTests
     [Fact]
     public void Recursive_delete_needs_all_access_on_every_non_empty_directory_but_not_on_empty_ones()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/home", 777);
         ns.Mkdir("/home/alice", 777, Alice);
         ns.Mkdir("/home/alice/empty", 0, Alice);
@@ -176,7 +176,7 @@ public sealed class RenameDeleteTests
     [Fact]
     public void Delete_needs_write_and_execute_on_the_parent()
     {
-        var ns = new NamespaceHarness();
+        using var ns = new NamespaceHarness();
         ns.Mkdir("/d", 755);
         ns.WriteFile("/d/f", 1, 666);
 

@@ -1,3 +1,4 @@
+using JindoMeta.Namespace.Backend;
 using JindoMeta.Namespace.Commands;
 using JindoMeta.Namespace.Errors;
 using JindoMeta.Namespace.Model;
@@ -11,7 +12,10 @@ namespace JindoMeta.Namespace.Tests.Support;
 /// command moves the clock on by one second, so a test knows the time each command ran at (<see cref="Now"/>).
 /// <see cref="Fails"/> also proves the failed command changed nothing (whole tree and every stored row).
 /// </summary>
-public sealed class NamespaceHarness
+/// <remarks>The backend is the in-memory one here; the test projects of real backends link these tests and set
+/// <see cref="BackendFactory"/> and <see cref="DumpRows"/> in a module initializer, so every semantic test also runs
+/// through their backend interface.</remarks>
+public sealed class NamespaceHarness : IDisposable
 {
     public const long FormatTime = 1_700_000_000_000;
     public const long MiB = 1024 * 1024;
@@ -19,8 +23,19 @@ public sealed class NamespaceHarness
     public NamespaceHarness(PermissionSettings? permissions = null)
     {
         Clock = new ManualTimeProvider(FormatTime);
-        Backend = new MemoryNamespaceBackend(permissions ?? new PermissionSettings(), Clock);
+        Backend = BackendFactory(permissions ?? new PermissionSettings(), Clock);
     }
+
+    /// <summary>Makes the backend under test, formatted at the clock's time.</summary>
+    public static Func<PermissionSettings, TimeProvider, INamespaceBackend> BackendFactory { get; set; } =
+        (permissions, clock) => new MemoryNamespaceBackend(permissions, clock);
+
+    /// <summary>The root's times in a new namespace: the clock's time at format, or a backend's fixed one (raft formats
+    /// every replica alike, without a clock).</summary>
+    public static long RootFormatTime { get; set; } = FormatTime;
+
+    /// <summary>Every stored row of the backend (and its id counter) as text, for "changed nothing" checks.</summary>
+    public static Func<INamespaceBackend, string> DumpRows { get; set; } = backend => ((MemoryNamespaceBackend)backend).State.DumpRows();
 
     public static CallerIdentity Root => OperationGenerator.Root;
     public static CallerIdentity Alice => OperationGenerator.Alice;   // groups alice, staff
@@ -29,7 +44,7 @@ public sealed class NamespaceHarness
     public static CallerIdentity Dave => OperationGenerator.Dave;     // in supergroup
 
     public ManualTimeProvider Clock { get; }
-    public MemoryNamespaceBackend Backend { get; }
+    public INamespaceBackend Backend { get; }
 
     /// <summary>The time the last command ran at.</summary>
     public long Now => Clock.NowMs;
@@ -67,7 +82,9 @@ public sealed class NamespaceHarness
     }
 
     /// <summary>Whole tree through the public reads plus every stored row and the id counter.</summary>
-    public string Snapshot() => TreeDump.DumpAsync(Backend).GetAwaiter().GetResult() + Backend.State.DumpRows();
+    public string Snapshot() => TreeDump.DumpAsync(Backend).GetAwaiter().GetResult() + DumpRows(Backend);
+
+    public void Dispose() => Backend.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public FileStatus Mkdir(string path, int octal = 755, CallerIdentity? caller = null) =>
         Ok(new MkdirsCommand(caller ?? Root, path, O(octal), CreateParent: true, Umask: 0))!;
