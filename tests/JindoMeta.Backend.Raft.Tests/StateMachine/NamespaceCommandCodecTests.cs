@@ -126,8 +126,11 @@ public sealed class NamespaceCommandCodecTests
         var longPath = "/" + new string('x', NamespaceCommandCodec.MaxStringBytes);
         var manyGroups = new CallerIdentity("u", Enumerable.Range(0, NamespaceCommandCodec.MaxGroups + 1).Select(i => $"g{i}").ToArray());
 
-        Assert.Throws<ArgumentException>(() => Encode(new DeleteCommand(Alice, longPath, false)));
+        Assert.True(Assert.Throws<CommandNotReplicableException>(() => Encode(new DeleteCommand(Alice, longPath, false))).IsPath);
         Assert.Throws<ArgumentException>(() => Encode(new DeleteCommand(manyGroups, "/a", false)));
+        var unpaired = Assert.Throws<CommandNotReplicableException>(() => Encode(new RenameCommand(Alice, "/a", "/b\uD800", false)));
+        Assert.Equal(("destination", true), (unpaired.ParamName, unpaired.IsPath));
+        Assert.Contains("unpaired UTF-16 surrogate", unpaired.Message, StringComparison.Ordinal);
     }
 
     private static byte[] Encode(NamespaceCommand command) =>
