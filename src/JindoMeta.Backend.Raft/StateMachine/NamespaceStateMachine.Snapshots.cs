@@ -99,6 +99,7 @@ public sealed partial class NamespaceStateMachine
 
         previous.Dispose();
         DeleteQuietly(previousPath);
+        Interlocked.Increment(ref _snapshotsRestored);
     }
 
     private static void DeleteQuietly(string directory)

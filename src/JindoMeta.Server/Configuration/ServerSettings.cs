@@ -30,6 +30,12 @@ public sealed record ServerSettings
     /// <summary>The cluster and this node's place in it, for the raft backend; null otherwise.</summary>
     public RaftTopology? Raft { get; init; }
 
+    /// <summary>raft: applied entries between two snapshots (<see cref="ConfigKeys.RaftSnapshotInterval"/>).</summary>
+    public ulong RaftSnapshotEveryEntries { get; init; } = 10_000;
+
+    /// <summary>raft: entries kept behind a snapshot (<see cref="ConfigKeys.RaftCompactionMargin"/>).</summary>
+    public ulong RaftCompactionMargin { get; init; } = 1_000;
+
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
@@ -67,6 +73,8 @@ public sealed record ServerSettings
             Namespaces = namespaces,
             BackendType = backend,
             Raft = raft,
+            RaftSnapshotEveryEntries = (ulong)Long(config, ConfigKeys.RaftSnapshotInterval),
+            RaftCompactionMargin = (ulong)Long(config, ConfigKeys.RaftCompactionMargin),
             DataDirectory = Path.GetFullPath(config.Required(ConfigKeys.DataDirectory)),
             BindAddress = IPAddress.Parse(bindHost),
             Port = port,

@@ -118,6 +118,8 @@ public static class JindoMetaServer
             DataDirectory = settings.StoreDirectory(name),
             PeerBindAddress = settings.BindAddress,
             Storage = settings.RocksDb,
+            SnapshotEveryEntries = settings.RaftSnapshotEveryEntries,
+            CompactionMargin = settings.RaftCompactionMargin,
             Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
         }, settings.Permissions, TimeProvider.System).ConfigureAwait(false);
         return new NamespaceRegistry(new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal) { [name] = raft });

@@ -13,8 +13,8 @@ public sealed class RaftConfigurationMismatchTests : IDisposable
     [Fact]
     public async Task Peers_that_disagree_about_the_member_list_both_stop_with_one_line_naming_the_key()
     {
-        var raftPort = RaftClusterTests.FreePortOnEveryHost();
-        var clientPort = RaftClusterTests.FreePortOnEveryHost();
+        var raftPort = RaftDaemonCluster.FreePortOnEveryHost();
+        var clientPort = RaftDaemonCluster.FreePortOnEveryHost();
         string Conf(int lastPriority) => $"127.0.0.1:{raftPort}:0,127.0.0.2:{raftPort}:0,127.0.0.3:{raftPort}:{lastPriority}";
         await using var first = await StartAsync("127.0.0.1", clientPort, Conf(0));
         await using var second = await StartAsync("127.0.0.2", clientPort, Conf(1)); // same hosts, another list
