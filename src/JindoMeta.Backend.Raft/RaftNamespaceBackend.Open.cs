@@ -23,6 +23,12 @@ public sealed record RaftBackendOptions
 
     public RocksDbOptions Storage { get; init; } = new();
 
+    /// <summary>Applied entries between two snapshots (<see cref="RaftDriverOptions.SnapshotEveryEntries"/>).</summary>
+    public ulong SnapshotEveryEntries { get; init; } = 10_000;
+
+    /// <summary>Entries kept behind a snapshot (<see cref="RaftDriverOptions.CompactionMargin"/>).</summary>
+    public ulong CompactionMargin { get; init; } = 1_000;
+
     public ILoggerFactory? Loggers { get; init; }
 
     /// <summary>How reads confirm leadership: <see cref="ReadOnlyMode.Safe"/> (ReadIndex, a heartbeat round per batch
@@ -53,7 +59,7 @@ public sealed partial class RaftNamespaceBackend
         var voters = topology.Peers.Select(p => p.NodeId).ToArray();
         var logger = options.Loggers?.CreateLogger("JindoMeta.Backend.Raft");
         Directory.CreateDirectory(options.DataDirectory);
-        var log = RocksRaftLogStore.Open(Path.Combine(options.DataDirectory, "raft-log"), voters, options.Storage);
+        var log = RocksRaftLogStore.Open(Path.Combine(options.DataDirectory, "raft-log"), voters, options.Storage, logger);
         NamespaceStateMachine? stateMachine = null;
         GrpcRaftTransport? transport = null;
         RaftDriver? driver = null;
@@ -81,6 +87,8 @@ public sealed partial class RaftNamespaceBackend
                 Transport = transport,
                 StateMachine = stateMachine,
                 TimeProvider = clock,
+                SnapshotEveryEntries = options.SnapshotEveryEntries,
+                CompactionMargin = options.CompactionMargin,
             });
             var receiver = new RaftPeerReceiver(self.NodeId, topology.Configuration, driver.Receive, logger);
             RaftNamespaceBackend? started = null;

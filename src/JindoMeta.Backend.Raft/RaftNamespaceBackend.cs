@@ -105,7 +105,15 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             ["leader"] = summary.Leader == 0 ? "none" : _topology.Find(summary.Leader).PeerAddress,
             ["commitIndex"] = summary.Committed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["appliedIndex"] = _stateMachine.AppliedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["snapshotsRestored"] = _stateMachine.SnapshotsRestored.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (_log is not null && _log.Snapshot(out var snapshot) == StorageStatus.Ok)
+        {
+            // Where the log starts shows it is compacted behind the snapshot (firstLogIndex - 1 <= snapshotIndex).
+            detail["snapshotIndex"] = snapshot.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            detail["firstLogIndex"] = _log.FirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var progress = _driver.Status?.Progress ?? new Dictionary<ulong, ProgressStatus>();
         var nodes = new List<BackendNodeStatus>(_topology.Peers.Count);
         foreach (var peer in _topology.Peers)

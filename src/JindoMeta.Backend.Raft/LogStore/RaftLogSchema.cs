@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text;
 using JindoMeta.Raft;
 
 namespace JindoMeta.Backend.Raft.LogStore;
@@ -15,7 +16,9 @@ namespace JindoMeta.Backend.Raft.LogStore;
 /// <item><term><c>raft_state</c> / <c>log_start</c></term><description>index and term of the entry just before the first
 /// stored one (the compaction point): 2 × 8 bytes BE. Absent means 0/0 (nothing compacted).</description></item>
 /// <item><term><c>raft_state</c> / <c>snapshot</c></term><description>index, term (8 bytes BE each), voter count (4 bytes BE),
-/// voters (8 bytes BE each), then the state machine's snapshot bytes.</description></item>
+/// voters (8 bytes BE each), then a reference to the snapshot's file in the store's snapshot directory: name length
+/// (2 bytes BE), name (UTF-8; empty when there is no data yet), file length (8 bytes BE). The bytes themselves are in
+/// the file (<c>Snapshots/SnapshotFileFormat</c>), never in RocksDB.</description></item>
 /// </list>
 /// </remarks>
 public static class RaftLogSchema
@@ -93,23 +96,34 @@ public static class RaftLogSchema
             ? (BinaryPrimitives.ReadUInt64BigEndian(value), BinaryPrimitives.ReadUInt64BigEndian(value[8..]))
             : throw Corrupt($"log_start has {value.Length} bytes (16 expected)");
 
-    public static byte[] EncodeSnapshot(Snapshot snapshot)
+    /// <summary>Encodes a snapshot record: its metadata and a reference to its file (never the bytes themselves).</summary>
+    public static byte[] EncodeSnapshot(SnapshotMetadata metadata, string fileName, ulong length)
     {
-        var voters = snapshot.Metadata.Voters;
-        var value = new byte[20 + 8 * voters.Count + snapshot.Data.Length];
-        BinaryPrimitives.WriteUInt64BigEndian(value, snapshot.Index);
-        BinaryPrimitives.WriteUInt64BigEndian(value.AsSpan(8), snapshot.Term);
+        var voters = metadata.Voters;
+        var name = Encoding.UTF8.GetBytes(fileName);
+        if (name.Length > ushort.MaxValue)
+        {
+            throw new ArgumentException($"Snapshot file name of {name.Length} bytes is too long.", nameof(fileName));
+        }
+
+        var value = new byte[20 + 8 * voters.Count + 2 + name.Length + 8];
+        BinaryPrimitives.WriteUInt64BigEndian(value, metadata.Index);
+        BinaryPrimitives.WriteUInt64BigEndian(value.AsSpan(8), metadata.Term);
         BinaryPrimitives.WriteInt32BigEndian(value.AsSpan(16), voters.Count);
         for (var i = 0; i < voters.Count; i++)
         {
             BinaryPrimitives.WriteUInt64BigEndian(value.AsSpan(20 + 8 * i), voters[i]);
         }
 
-        snapshot.Data.CopyTo(value.AsSpan(20 + 8 * voters.Count));
+        var at = 20 + 8 * voters.Count;
+        BinaryPrimitives.WriteUInt16BigEndian(value.AsSpan(at), (ushort)name.Length);
+        name.CopyTo(value.AsSpan(at + 2));
+        BinaryPrimitives.WriteUInt64BigEndian(value.AsSpan(at + 2 + name.Length), length);
         return value;
     }
 
-    public static Snapshot DecodeSnapshot(ReadOnlySpan<byte> value)
+    /// <summary>Decodes a snapshot record: the metadata, the file name (empty when there is no data) and its length.</summary>
+    public static (SnapshotMetadata Metadata, string FileName, ulong Length) DecodeSnapshot(ReadOnlySpan<byte> value)
     {
         if (value.Length < 20)
         {
@@ -117,7 +131,7 @@ public static class RaftLogSchema
         }
 
         var count = BinaryPrimitives.ReadInt32BigEndian(value[16..]);
-        if (count < 0 || 20 + 8L * count > value.Length)
+        if (count < 0 || 20 + 8L * count + 2 > value.Length)
         {
             throw Corrupt($"snapshot record claims {count} voters in {value.Length} bytes");
         }
@@ -128,8 +142,16 @@ public static class RaftLogSchema
             voters[i] = BinaryPrimitives.ReadUInt64BigEndian(value[(20 + 8 * i)..]);
         }
 
+        var at = 20 + 8 * count;
+        var nameLength = BinaryPrimitives.ReadUInt16BigEndian(value[at..]);
+        if (at + 2 + nameLength + 8 != value.Length)
+        {
+            throw Corrupt($"snapshot record of {value.Length} bytes has a file name of {nameLength} bytes (a store written before snapshots moved to files?)");
+        }
+
         var metadata = new SnapshotMetadata(BinaryPrimitives.ReadUInt64BigEndian(value), BinaryPrimitives.ReadUInt64BigEndian(value[8..]), voters);
-        return new Snapshot(metadata, value[(20 + 8 * count)..].ToArray());
+        var fileName = Encoding.UTF8.GetString(value.Slice(at + 2, nameLength));
+        return (metadata, fileName, BinaryPrimitives.ReadUInt64BigEndian(value[(at + 2 + nameLength)..]));
     }
 
     private static InvalidDataException Corrupt(string what)

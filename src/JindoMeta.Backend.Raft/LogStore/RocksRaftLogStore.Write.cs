@@ -1,3 +1,4 @@
+using JindoMeta.Backend.Raft.Snapshots;
 using JindoMeta.Raft;
 
 namespace JindoMeta.Backend.Raft.LogStore;
@@ -17,9 +18,12 @@ public sealed partial class RocksRaftLogStore
             var newSnapshot = _snapshot;
             if (snapshot is not null && snapshot.Index > _snapshot.Index)
             {
-                // A snapshot from the leader replaces the whole log.
+                // A snapshot from the leader replaces the whole log. Its bytes are already a file of ours (the core
+                // received them into our sink); only the reference goes into the batch.
+                var file = _snapshots.Adopt(snapshot.Metadata, snapshot.Data);
+                snapshot = ReferenceEquals(file, snapshot.Data) ? snapshot : snapshot with { Data = file };
                 _batch.DeleteRange(_log, Key(0), Key(ulong.MaxValue));
-                _batch.Put(_state, RaftLogSchema.SnapshotKey, RaftLogSchema.EncodeSnapshot(snapshot));
+                _batch.Put(_state, RaftLogSchema.SnapshotKey, RaftLogSchema.EncodeSnapshot(snapshot.Metadata, file.FileName, file.Length));
                 (startIndex, startTerm) = (snapshot.Index, snapshot.Term);
                 (lastIndex, lastTerm) = (snapshot.Index, snapshot.Term);
                 _batch.Put(_state, RaftLogSchema.LogStartKey, RaftLogSchema.EncodeLogStart(startIndex, startTerm));
@@ -87,8 +91,14 @@ public sealed partial class RocksRaftLogStore
                 SyncedWrites++;
             }
 
-            // Only now, with the batch durable, does the in-memory view move.
+            // Only now, with the batch durable, does the in-memory view move, and the superseded snapshot file go.
+            var replacedSnapshot = !ReferenceEquals(newSnapshot, _snapshot);
             (_startIndex, _startTerm, _lastIndex, _lastTerm, _snapshot) = (startIndex, startTerm, lastIndex, lastTerm, newSnapshot);
+            if (replacedSnapshot)
+            {
+                _snapshots.DeleteAllExcept(((FileSnapshotData)newSnapshot.Data).FileName);
+            }
+
             if (!hardState.IsEmpty)
             {
                 _hardState = hardState;
@@ -96,10 +106,13 @@ public sealed partial class RocksRaftLogStore
         }
     }
 
-    public Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, byte[] data)
+    public SnapshotSink CreateSnapshotSink(SnapshotMetadata metadata, ulong length) => _snapshots.CreateSink(metadata, length);
+
+    public Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, Action<Stream> writeContent)
     {
         ArgumentNullException.ThrowIfNull(voters);
-        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(writeContent);
+        ulong term;
         lock (_lock)
         {
             if (index <= _snapshot.Index)
@@ -107,15 +120,23 @@ public sealed partial class RocksRaftLogStore
                 return _snapshot;
             }
 
-            if (Term(index, out var term) != StorageStatus.Ok)
+            if (Term(index, out term) != StorageStatus.Ok)
             {
                 throw new InvalidOperationException($"Cannot snapshot at {index}: the log holds [{_startIndex + 1}, {_lastIndex}].");
             }
+        }
 
-            var snapshot = new Snapshot(new SnapshotMetadata(index, term, [.. voters]), data);
-            _database.Put(_state, RaftLogSchema.SnapshotKey, RaftLogSchema.EncodeSnapshot(snapshot), sync: true);
+        // The file is written outside the lock: it takes as long as copying the state, and readers on other threads
+        // (status) only need the positions. The driver loop is the only writer, so nothing moves meanwhile.
+        var metadata = new SnapshotMetadata(index, term, [.. voters]);
+        var file = _snapshots.Write(metadata, writeContent);
+        lock (_lock)
+        {
+            var snapshot = new Snapshot(metadata, file);
+            _database.Put(_state, RaftLogSchema.SnapshotKey, RaftLogSchema.EncodeSnapshot(metadata, file.FileName, file.Length), sync: true);
             SyncedWrites++;
             _snapshot = snapshot;
+            _snapshots.DeleteAllExcept(file.FileName);
             return snapshot;
         }
     }

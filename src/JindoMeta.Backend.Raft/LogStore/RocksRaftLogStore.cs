@@ -1,11 +1,14 @@
+using JindoMeta.Backend.Raft.Snapshots;
 using JindoMeta.Raft;
 using JindoMeta.RocksDb;
+using Microsoft.Extensions.Logging;
 
 namespace JindoMeta.Backend.Raft.LogStore;
 
 /// <summary>
-/// The durable raft log of one node on RocksDB: hard state, entries and the latest snapshot, in the column families of
-/// <see cref="RaftLogSchema"/>. Implements the storage contract of <see cref="IRaftLogStore"/> (written out in LogStore/STORAGE-CONTRACT.md).
+/// The durable raft log of one node on RocksDB: hard state, entries and the latest snapshot's metadata, in the column
+/// families of <see cref="RaftLogSchema"/>; the snapshot's bytes are a file in a <see cref="SnapshotFileStore"/> that the
+/// record references, so a snapshot is streamed from and to disk, never held in memory or in RocksDB. Implements the storage contract of <see cref="IRaftLogStore"/> (written out in LogStore/STORAGE-CONTRACT.md).
 /// </summary>
 /// <remarks>
 /// <para>Each <see cref="Persist"/> is one RocksDB write batch (atomic across both column families); with <c>sync</c> it is
@@ -22,6 +25,7 @@ public sealed partial class RocksRaftLogStore : IRaftLogStore, IDisposable
     private readonly bool _ownsDatabase;
     private readonly ColumnFamily _log;
     private readonly ColumnFamily _state;
+    private readonly SnapshotFileStore _snapshots;
     private readonly WriteBatch _batch = new();
     private readonly byte[] _keyScratch = new byte[8];
     private readonly byte[] _upperKeyScratch = new byte[8];
@@ -35,29 +39,31 @@ public sealed partial class RocksRaftLogStore : IRaftLogStore, IDisposable
 
     /// <summary>Uses the raft column families of a database opened by the caller (who may keep state machine column
     /// families in the same database). Open it with <see cref="RaftLogSchema.ColumnFamilies"/> among its families.</summary>
-    public RocksRaftLogStore(RocksDatabase database, IReadOnlyList<ulong> bootstrapVoters)
-        : this(database, ownsDatabase: false, bootstrapVoters)
+    public RocksRaftLogStore(RocksDatabase database, IReadOnlyList<ulong> bootstrapVoters, string snapshotDirectory, ILogger? logger = null)
+        : this(database, ownsDatabase: false, bootstrapVoters, new SnapshotFileStore(snapshotDirectory, logger))
     {
     }
 
-    private RocksRaftLogStore(RocksDatabase database, bool ownsDatabase, IReadOnlyList<ulong> bootstrapVoters)
+    private RocksRaftLogStore(RocksDatabase database, bool ownsDatabase, IReadOnlyList<ulong> bootstrapVoters, SnapshotFileStore snapshots)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(bootstrapVoters);
         _database = database;
         _ownsDatabase = ownsDatabase;
+        _snapshots = snapshots;
         _log = database.GetColumnFamily(RaftLogSchema.LogColumnFamily);
         _state = database.GetColumnFamily(RaftLogSchema.StateColumnFamily);
         Load(bootstrapVoters);
     }
 
-    /// <summary>Opens (or creates) a database at <paramref name="path"/> holding only the raft log.</summary>
-    public static RocksRaftLogStore Open(string path, IReadOnlyList<ulong> bootstrapVoters, RocksDbOptions? options = null)
+    /// <summary>Opens (or creates) a database at <paramref name="path"/> holding only the raft log; its snapshot files
+    /// live in <c>snapshots/</c> inside it (RocksDB ignores a directory it did not create).</summary>
+    public static RocksRaftLogStore Open(string path, IReadOnlyList<ulong> bootstrapVoters, RocksDbOptions? options = null, ILogger? logger = null)
     {
         var database = RocksDatabase.Open(path, options ?? new RocksDbOptions(), RaftLogSchema.ColumnFamilies);
         try
         {
-            return new RocksRaftLogStore(database, ownsDatabase: true, bootstrapVoters);
+            return new RocksRaftLogStore(database, ownsDatabase: true, bootstrapVoters, new SnapshotFileStore(Path.Combine(path, "snapshots"), logger));
         }
         catch
         {
@@ -65,6 +71,9 @@ public sealed partial class RocksRaftLogStore : IRaftLogStore, IDisposable
             throw;
         }
     }
+
+    /// <summary>Where the snapshot files are.</summary>
+    public SnapshotFileStore SnapshotFiles => _snapshots;
 
     /// <summary>Number of RocksDB writes issued with sync=true (for measurements and tests).</summary>
     public long SyncedWrites { get; private set; }
@@ -85,9 +94,19 @@ public sealed partial class RocksRaftLogStore : IRaftLogStore, IDisposable
         var hardState = _database.Get(_state, RaftLogSchema.HardStateKey);
         _hardState = hardState is null ? HardState.Empty : RaftLogSchema.DecodeHardState(hardState);
         var snapshot = _database.Get(_state, RaftLogSchema.SnapshotKey);
-        _snapshot = snapshot is null
-            ? new Snapshot(new SnapshotMetadata(0, 0, bootstrapVoters), [])
-            : RaftLogSchema.DecodeSnapshot(snapshot);
+        if (snapshot is null)
+        {
+            _snapshot = new Snapshot(new SnapshotMetadata(0, 0, bootstrapVoters), SnapshotData.Empty);
+            _snapshots.DeleteAllExcept(null);
+        }
+        else
+        {
+            var (metadata, fileName, length) = RaftLogSchema.DecodeSnapshot(snapshot);
+            _snapshot = new Snapshot(metadata, _snapshots.Open(fileName, length));
+
+            // After a crash, a snapshot written or received but not yet recorded, or one superseded but not yet deleted.
+            _snapshots.DeleteAllExcept(fileName);
+        }
         var start = _database.Get(_state, RaftLogSchema.LogStartKey);
         (_startIndex, _startTerm) = start is null ? (0ul, 0ul) : RaftLogSchema.DecodeLogStart(start);
 

@@ -8,20 +8,20 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 public sealed partial class NamespaceStateMachine
 {
     /// <summary>
-    /// The state at <see cref="AppliedIndex"/>: a RocksDB checkpoint (memtables flushed, SST files hard-linked) packed
-    /// by <see cref="SnapshotArchive"/>. Taking it also makes the state durable up to this point, which is what lets
-    /// the driver compact the log behind it.
+    /// Writes the state at <see cref="AppliedIndex"/> into <paramref name="destination"/> (the log store's snapshot file):
+    /// a RocksDB checkpoint (memtables flushed, SST files hard-linked) packed file by file by
+    /// <see cref="SnapshotArchive"/> with a 64 KiB buffer, so the image is never whole in memory. Taking it also makes
+    /// the state durable up to this point, which is what lets the driver compact the log behind it.
     /// </summary>
-    public byte[] CreateSnapshot()
+    public void WriteSnapshot(Stream destination)
     {
+        ArgumentNullException.ThrowIfNull(destination);
         ThrowIfUnusable();
         var checkpoint = _directory.NewTemporaryPath("checkpoint");
         try
         {
             _store.Database.CreateCheckpoint(checkpoint);
-            using var archive = new MemoryStream();
-            SnapshotArchive.Write(checkpoint, archive);
-            return archive.ToArray();
+            SnapshotArchive.Write(checkpoint, destination);
         }
         finally
         {
@@ -37,7 +37,8 @@ public sealed partial class NamespaceStateMachine
     /// as applied through the snapshot's index, switched to by an atomic pointer rename, and only then swapped in for
     /// readers; the old store closes once the reads on it finish, and is deleted.
     /// </summary>
-    /// <exception cref="StateMachineStoppedException">The snapshot is damaged or of another format; the old state is kept on disk.</exception>
+    /// <exception cref="StateMachineStoppedException">The snapshot is damaged (its checksum does not match) or of another
+    /// format; the old state is kept on disk.</exception>
     public void Restore(Snapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -46,7 +47,10 @@ public sealed partial class NamespaceStateMachine
         NamespaceStore restored;
         try
         {
-            SnapshotArchive.Extract(new MemoryStream(snapshot.Data, writable: false), incoming);
+            // Streamed from the snapshot's file; its checksum is verified when the archive has been read to its end,
+            // and a mismatch throws before the new store is switched to.
+            using var content = snapshot.Data.OpenRead();
+            SnapshotArchive.Extract(content, incoming);
             restored = NamespaceStore.Open(incoming, _options.Storage, BackendTypeName,
                 () => throw new InvalidDataException("the snapshot holds no formatted namespace store"));
         }
@@ -95,6 +99,7 @@ public sealed partial class NamespaceStateMachine
 
         previous.Dispose();
         DeleteQuietly(previousPath);
+        Interlocked.Increment(ref _snapshotsRestored);
     }
 
     private static void DeleteQuietly(string directory)

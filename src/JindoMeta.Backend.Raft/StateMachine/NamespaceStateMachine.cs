@@ -59,6 +59,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
     private RocksDbChangeFeed _changeFeed;
     private ulong _appliedIndex;
     private long _lastChangeIndex;
+    private int _snapshotsRestored;
     private volatile StateMachineStoppedException? _stopped;
     private int _disposed;
 
@@ -80,6 +81,10 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
     public long LastChangeIndex => Volatile.Read(ref _lastChangeIndex);
 
     public NamespaceEngine Engine => _engine;
+
+    /// <summary>How many snapshots replaced the state since this machine was opened (a follower that was too far behind
+    /// or lost its disk); for status.</summary>
+    public int SnapshotsRestored => Volatile.Read(ref _snapshotsRestored);
 
     /// <summary>Why the machine stopped, or null while it runs.</summary>
     public StateMachineStoppedException? Stopped => _stopped;

@@ -9,8 +9,9 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 /// then a name length of 0 as the end mark (a truncated archive is detected, not taken for a smaller state).
 /// </summary>
 /// <remarks>
-/// Stream-based on purpose: today the snapshot travels as a <c>byte[]</c> (raft's <c>Snapshot.Data</c>), but
-/// streaming from disk only needs a file stream here instead of a memory stream.
+/// Stream-based: written straight into the log store's snapshot file and read straight from it (or from a follower's
+/// copy of it), one 64 KiB buffer at a time. Integrity (a checksum over the whole stream) is the snapshot file's job
+/// (<c>Snapshots/SnapshotFileFormat</c>); the end mark here tells a cut-short archive from a smaller state.
 /// </remarks>
 internal static class SnapshotArchive
 {
@@ -112,9 +113,10 @@ internal static class SnapshotArchive
             output.Flush(flushToDisk: true);
         }
 
-        if (input.CanSeek && input.Position != input.Length)
+        // Reading on to the end also lets a verifying stream check its checksum before the state is used.
+        if (input.ReadByte() != -1)
         {
-            throw new InvalidDataException($"The snapshot archive has {input.Length - input.Position} bytes after its end mark; it is damaged.");
+            throw new InvalidDataException("The snapshot archive has bytes after its end mark; it is damaged.");
         }
 
         DirectorySync.Flush(directory);

@@ -74,7 +74,7 @@ public sealed partial class RaftNode
         _tracker.ResetProgress(Id, _log.LastIndex, _options.MaxInflightMessages);
         _reads.Clear();
         _readsAwaitingCommit.Clear();
-        _incomingSnapshot = null;
+        DiscardIncomingSnapshot();
     }
 
     private void BecomeFollower(ulong term, ulong leader)

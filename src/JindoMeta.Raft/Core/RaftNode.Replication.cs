@@ -169,13 +169,23 @@ public sealed partial class RaftNode
     {
         var snapshot = progress.SnapshotInFlight!;
         var offset = progress.SnapshotOffset;
-        var size = (ulong)snapshot.Data.Length;
+        var size = snapshot.Data.Length;
         if (offset > size)
         {
             return;
         }
 
+        // One chunk read from storage per call, synchronously on the driver loop: bounded by MaxSnapshotChunkBytes
+        // (1 MiB, about a millisecond from the page cache), and only one chunk is in flight per follower.
         var length = (int)Math.Min((ulong)_options.MaxSnapshotChunkBytes, size - offset);
+        if (!snapshot.Data.TryRead(offset, length, out var chunk))
+        {
+            // Storage replaced this snapshot with a newer one (and dropped the old bytes) while we streamed it. Probing
+            // again finds the log compacted and starts the newer snapshot; the follower discards the partial one.
+            progress.BecomeProbe();
+            return;
+        }
+
         Send(new Message
         {
             Type = MessageType.SnapshotChunk,
@@ -186,7 +196,7 @@ public sealed partial class RaftNode
             SnapshotMetadata = snapshot.Metadata,
             ChunkOffset = offset,
             SnapshotSize = size,
-            ChunkData = snapshot.Data.AsMemory((int)offset, length),
+            ChunkData = chunk,
         });
     }
 
@@ -323,7 +333,7 @@ public sealed partial class RaftNode
             return;
         }
 
-        var size = (ulong)progress.SnapshotInFlight!.Data.Length;
+        var size = progress.SnapshotInFlight!.Data.Length;
         if (message.RejectHint >= size && size > 0)
         {
             return;
@@ -358,11 +368,13 @@ public sealed partial class RaftNode
                 return;
             }
 
-            incoming = new IncomingSnapshot(metadata, new byte[message.SnapshotSize]);
+            // Storage provides the sink (a file for a store on disk), so the snapshot is never assembled in memory.
+            DiscardIncomingSnapshot();
+            incoming = new IncomingSnapshot(metadata, message.SnapshotSize, _options.Storage.CreateSnapshotSink(metadata, message.SnapshotSize));
             _incomingSnapshot = incoming;
         }
 
-        if (message.SnapshotSize != (ulong)incoming.Data.Length)
+        if (message.SnapshotSize != incoming.Length)
         {
             // Same snapshot id but a different size: not a chunk of the stream we are assembling.
             return;
@@ -385,17 +397,37 @@ public sealed partial class RaftNode
             return;
         }
 
-        message.ChunkData.Span.CopyTo(incoming.Data.AsSpan((int)incoming.Received));
+        incoming.Sink.Write(message.ChunkData.Span);
         incoming.Received += (ulong)message.ChunkData.Length;
-        if (incoming.Received < (ulong)incoming.Data.Length)
+        if (incoming.Received < incoming.Length)
         {
             Send(new Message { Type = MessageType.SnapshotChunkResponse, From = Id, To = message.From, Term = Term, Index = metadata.Index, RejectHint = incoming.Received });
             return;
         }
 
         _incomingSnapshot = null;
-        var restored = RestoreSnapshot(new Snapshot(metadata, incoming.Data));
+        var data = incoming.Sink.Complete(out var refusal);
+        incoming.Sink.Dispose();
+        if (data is null)
+        {
+            // Damaged or truncated in transit (the sink checked it): never installed; the old state stays, and the
+            // leader streams the snapshot again from the start.
+            LastSnapshotRefusal = $"snapshot {metadata.Term}/{metadata.Index} from {message.From} refused: {refusal}";
+            Send(new Message { Type = MessageType.SnapshotChunkResponse, From = Id, To = message.From, Term = Term, Index = metadata.Index, Reject = true, RejectHint = 0 });
+            return;
+        }
+
+        var restored = RestoreSnapshot(new Snapshot(metadata, data));
         Send(new Message { Type = MessageType.AppendResponse, From = Id, To = message.From, Term = Term, Index = restored ? _log.LastIndex : _log.Committed });
+    }
+
+    /// <summary>Why the last snapshot received from a leader was refused (null if none was): for diagnostics.</summary>
+    public string? LastSnapshotRefusal { get; private set; }
+
+    private void DiscardIncomingSnapshot()
+    {
+        _incomingSnapshot?.Sink.Dispose();
+        _incomingSnapshot = null;
     }
 
     /// <summary>Installs a complete snapshot from the leader unless our log already covers it.</summary>
@@ -417,11 +449,13 @@ public sealed partial class RaftNode
         return true;
     }
 
-    private sealed class IncomingSnapshot(SnapshotMetadata metadata, byte[] data)
+    private sealed class IncomingSnapshot(SnapshotMetadata metadata, ulong length, SnapshotSink sink)
     {
         public SnapshotMetadata Metadata { get; } = metadata;
 
-        public byte[] Data { get; } = data;
+        public ulong Length { get; } = length;
+
+        public SnapshotSink Sink { get; } = sink;
 
         public ulong Received { get; set; }
     }

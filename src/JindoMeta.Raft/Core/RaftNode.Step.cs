@@ -103,7 +103,6 @@ public sealed partial class RaftNode
             case MessageType.SnapshotChunk:
                 return message.SnapshotMetadata is { } metadata
                     && metadata.Index == message.Index
-                    && message.SnapshotSize <= int.MaxValue
                     && message.ChunkOffset + (ulong)message.ChunkData.Length <= message.SnapshotSize;
             default:
                 return Enum.IsDefined(message.Type);

@@ -7,10 +7,11 @@ public sealed record SnapshotMetadata(ulong Index, ulong Term, IReadOnlyList<ulo
 }
 
 /// <summary>A state machine image covering the log up to and including <see cref="SnapshotMetadata.Index"/>.
-/// The data is opaque to raft; it is produced and consumed by the state machine.</summary>
-public sealed record Snapshot(SnapshotMetadata Metadata, byte[] Data)
+/// The data is opaque to raft; it is produced and consumed by the state machine and kept by storage (in memory, or in
+/// a file on disk: see <see cref="SnapshotData"/>).</summary>
+public sealed record Snapshot(SnapshotMetadata Metadata, SnapshotData Data)
 {
-    public static Snapshot Empty { get; } = new(SnapshotMetadata.Empty, []);
+    public static Snapshot Empty { get; } = new(SnapshotMetadata.Empty, SnapshotData.Empty);
 
     public ulong Index => Metadata.Index;
 

@@ -17,9 +17,11 @@ public interface IRaftStateMachine
     /// <summary>Applies a committed entry; the result completes the proposer's task on this node.</summary>
     object? Apply(Entry entry);
 
-    /// <summary>An image of the state at <see cref="AppliedIndex"/>.</summary>
-    byte[] CreateSnapshot();
+    /// <summary>Writes an image of the state at <see cref="AppliedIndex"/> into <paramref name="destination"/> (provided
+    /// by the log store: a file on disk in production), incrementally: the image need never be whole in memory.</summary>
+    void WriteSnapshot(Stream destination);
 
-    /// <summary>Replaces the state with a snapshot received from the leader.</summary>
+    /// <summary>Replaces the state with a snapshot (received from the leader, or the log store's latest on start), read
+    /// through <see cref="SnapshotData.OpenRead"/>.</summary>
     void Restore(Snapshot snapshot);
 }

@@ -225,8 +225,14 @@ public sealed partial class RaftDriver
             return;
         }
 
-        _options.LogStore.CreateSnapshot(_applied, _node.Voters, _options.StateMachine.CreateSnapshot());
+        // The state machine writes its image straight into the store's snapshot file; on the loop, because the image
+        // must be of exactly the state at _applied (the namespace state machine takes a RocksDB checkpoint: hard links
+        // plus a memtable flush, then one sequential copy into the file).
+        _options.LogStore.CreateSnapshot(_applied, _node.Voters, _options.StateMachine.WriteSnapshot);
         _lastSnapshotIndex = _applied;
+
+        // Compact behind the snapshot, keeping CompactionMargin entries so a follower that lags a little catches up
+        // from the log instead of a whole snapshot.
         if (_applied > _options.CompactionMargin)
         {
             _options.LogStore.Compact(_applied - _options.CompactionMargin);

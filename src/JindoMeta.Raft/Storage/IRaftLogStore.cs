@@ -10,6 +10,8 @@ namespace JindoMeta.Raft;
 /// <item>Entries replace any stored suffix from their first index on (a new leader overwriting uncommitted entries).
 /// A snapshot replaces the whole log: the stored entries end at its index.</item>
 /// <item>Entry payload arrays passed in are owned by raft and must not be mutated; the store copies what it keeps.</item>
+/// <item>The store owns snapshot data: once a newer snapshot is durably recorded, it may delete the older one's bytes
+/// (a leader streaming it then sees <see cref="SnapshotData.TryRead"/> fail and streams the newer one).</item>
 /// <item>An exception means the environment is broken; the driver stops the node (it stays down, which is safe:
 /// the cluster keeps going while a majority is up) and reports the error.</item>
 /// </list>
@@ -18,8 +20,10 @@ public interface IRaftLogStore : IRaftStorage
 {
     void Persist(HardState hardState, IReadOnlyList<Entry> entries, Snapshot? snapshot, bool sync);
 
-    /// <summary>Records a snapshot the local state machine made at <paramref name="index"/> (an applied index).</summary>
-    Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, byte[] data);
+    /// <summary>Records a snapshot the local state machine made at <paramref name="index"/> (an applied index):
+    /// <paramref name="writeContent"/> writes the state into a stream the store provides (a file for a store on disk, so
+    /// the image is never whole in memory), and the store records it durably before returning.</summary>
+    Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, Action<Stream> writeContent);
 
     /// <summary>Discards entries before <paramref name="compactIndex"/> (which must be covered by a snapshot).</summary>
     void Compact(ulong compactIndex);

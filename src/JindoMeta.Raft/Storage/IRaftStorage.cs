@@ -35,4 +35,9 @@ public interface IRaftStorage
 
     /// <summary>The most recent snapshot.</summary>
     StorageStatus Snapshot(out Snapshot snapshot);
+
+    /// <summary>A place to assemble a snapshot of <paramref name="length"/> bytes arriving from the leader, kept where this
+    /// storage keeps snapshots (a file for a store on disk), so that the <see cref="Snapshot"/> the core then hands to
+    /// <see cref="IRaftLogStore.Persist"/> is already in place.</summary>
+    SnapshotSink CreateSnapshotSink(SnapshotMetadata metadata, ulong length);
 }

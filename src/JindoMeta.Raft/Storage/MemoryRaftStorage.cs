@@ -16,7 +16,7 @@ public sealed class MemoryRaftStorage : IRaftLogStore
     {
         if (voters is not null)
         {
-            _snapshot = new Snapshot(new SnapshotMetadata(0, 0, voters), []);
+            _snapshot = new Snapshot(new SnapshotMetadata(0, 0, voters), SnapshotData.Empty);
         }
     }
 
@@ -169,10 +169,22 @@ public sealed class MemoryRaftStorage : IRaftLogStore
         }
     }
 
+    public SnapshotSink CreateSnapshotSink(SnapshotMetadata metadata, ulong length) => new MemorySnapshotSink(length);
+
     /// <summary>Records a snapshot the local state machine made at <paramref name="index"/> (which must be applied,
     /// hence stored). Does not compact; call <see cref="Compact"/> for that.</summary>
+    public Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, Action<Stream> writeContent)
+    {
+        ArgumentNullException.ThrowIfNull(writeContent);
+        using var content = new MemoryStream();
+        writeContent(content);
+        return CreateSnapshot(index, voters, content.ToArray());
+    }
+
+    /// <summary>As <see cref="CreateSnapshot(ulong, IReadOnlyList{ulong}, Action{Stream})"/> with the content at hand.</summary>
     public Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, byte[] data)
     {
+        ArgumentNullException.ThrowIfNull(data);
         lock (_lock)
         {
             if (index <= _snapshot.Index)
@@ -186,7 +198,7 @@ public sealed class MemoryRaftStorage : IRaftLogStore
                 throw new InvalidOperationException($"Snapshot index {index} is beyond the last stored index {offset + (ulong)_entries.Count - 1}.");
             }
 
-            _snapshot = new Snapshot(new SnapshotMetadata(index, _entries[(int)(index - offset)].Term, voters), data);
+            _snapshot = new Snapshot(new SnapshotMetadata(index, _entries[(int)(index - offset)].Term, voters), new MemorySnapshotData(data));
             return _snapshot;
         }
     }

@@ -39,6 +39,8 @@ public static class ConfigKeys
     public const string RaftInitialConf = "namespace.backend.raft.initial-conf";
     public const string RaftSelf = "namespace.backend.raft.self";
     public const string RaftReadMode = "namespace.backend.raft.read-mode";
+    public const string RaftSnapshotInterval = "namespace.backend.raft.snapshot.interval-entries";
+    public const string RaftCompactionMargin = "namespace.backend.raft.snapshot.compaction-margin-entries";
     public const string OtsEndpoint = "namespace.ots.endpoint";
     public const string OtsInstance = "namespace.ots.instance";
     public const string OtsAccessKey = "namespace.ots.accessKey";
@@ -78,6 +80,8 @@ public static class ConfigKeys
         new(RaftInitialConf, null, "raft: the three header nodes' peer addresses, host:port:priority, comma-separated (the same on every node; node ids are list positions). priority: a non-negative leadership preference; a leader hands over to a reachable, caught-up member with a higher one (all equal, e.g. :0 everywhere: no preference).", NonEmpty),
         new(RaftSelf, null, "raft: this node's host:port in initial-conf, when its bind address does not tell (three nodes on one machine binding 0.0.0.0).", NonEmpty),
         new(RaftReadMode, "safe", "raft: how the leader confirms it still leads before a read. safe: ReadIndex, a heartbeat round with a majority (no clock assumption). lease: no round trip, correct only while the nodes' clocks run at the same rate within the election timeout (src/JindoMeta.Raft/README.md).", OneOf("safe", "lease")),
+        new(RaftSnapshotInterval, "10000", "raft: applied entries between two snapshots of the state (a RocksDB checkpoint archived to one file under raft-log/snapshots); the log is then compacted behind it. Lower it to bound the log and a rejoining node's catch-up by log; each snapshot copies the whole state.", Integer(1, long.MaxValue)),
+        new(RaftCompactionMargin, "1000", "raft: entries kept in the log behind a snapshot, so a follower that lags by fewer catches up from the log instead of a whole snapshot.", Integer(0, long.MaxValue)),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),

@@ -32,6 +32,11 @@ public sealed record ServerSettings
     public RaftTopology? Raft { get; init; }
 
     public ReadOnlyMode RaftReadMode { get; init; }
+    /// <summary>raft: applied entries between two snapshots (<see cref="ConfigKeys.RaftSnapshotInterval"/>).</summary>
+    public ulong RaftSnapshotEveryEntries { get; init; } = 10_000;
+
+    /// <summary>raft: entries kept behind a snapshot (<see cref="ConfigKeys.RaftCompactionMargin"/>).</summary>
+    public ulong RaftCompactionMargin { get; init; } = 1_000;
 
     public static ServerSettings From(EffectiveConfig config)
     {
@@ -71,6 +76,8 @@ public sealed record ServerSettings
             BackendType = backend,
             Raft = raft,
             RaftReadMode = config.Required(ConfigKeys.RaftReadMode) == "lease" ? ReadOnlyMode.LeaseBased : ReadOnlyMode.Safe,
+            RaftSnapshotEveryEntries = (ulong)Long(config, ConfigKeys.RaftSnapshotInterval),
+            RaftCompactionMargin = (ulong)Long(config, ConfigKeys.RaftCompactionMargin),
             DataDirectory = Path.GetFullPath(config.Required(ConfigKeys.DataDirectory)),
             BindAddress = IPAddress.Parse(bindHost),
             Port = port,

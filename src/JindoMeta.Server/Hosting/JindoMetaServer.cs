@@ -120,6 +120,8 @@ public static class JindoMetaServer
             DataDirectory = settings.StoreDirectory(name),
             PeerBindAddress = settings.BindAddress,
             Storage = settings.RocksDb,
+            SnapshotEveryEntries = settings.RaftSnapshotEveryEntries,
+            CompactionMargin = settings.RaftCompactionMargin,
             Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
             ReadMode = settings.RaftReadMode,
             FaultRulesFile = Environment.GetEnvironmentVariable(FileRaftFaults.EnvironmentVariable) is { Length: > 0 } faults ? faults : null,

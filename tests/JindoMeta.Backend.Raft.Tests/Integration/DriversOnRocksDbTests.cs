@@ -117,12 +117,12 @@ public sealed class DriversOnRocksDbTests
             return null;
         }
 
-        public byte[] CreateSnapshot() => Encoding.UTF8.GetBytes(string.Join('\n', _applied));
+        public void WriteSnapshot(Stream destination) => destination.Write(Encoding.UTF8.GetBytes(string.Join('\n', _applied)));
 
         public void Restore(Snapshot snapshot)
         {
             _applied.Clear();
-            foreach (var line in Encoding.UTF8.GetString(snapshot.Data).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            foreach (var line in Encoding.UTF8.GetString(snapshot.Data.ReadAll()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 _applied.Enqueue(line);
             }

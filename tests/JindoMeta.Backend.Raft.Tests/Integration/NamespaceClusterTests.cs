@@ -50,12 +50,23 @@ public sealed class NamespaceClusterTests
         Assert.True(cluster.Snapshots > 0, "the run should have taken snapshots");
         var lostState = Path.GetFileName(Directory.GetDirectories(Path.Combine(root.Path, $"node{lost}", "state")).Single());
         Assert.True(lostState != "state-0000000001", $"the rejoined node should have restored a snapshot, but it still uses {lostState}");
+        foreach (var id in Voters)
+        {
+            // The log is compacted behind the snapshot (keeping CompactionMargin entries), and exactly the referenced
+            // snapshot file is left on disk.
+            var store = cluster.Stores[id];
+            Assert.Equal(StorageStatus.Ok, store.Snapshot(out var snapshot));
+            Assert.True(store.FirstIndex > 1 && store.FirstIndex - 1 <= snapshot.Index, $"node {id}: log starts at {store.FirstIndex}, snapshot at {snapshot.Index}");
+            Assert.Equal([((JindoMeta.Backend.Raft.Snapshots.FileSnapshotData)snapshot.Data).FileName], store.SnapshotFiles.FileNames);
+        }
     }
 
     private sealed class Cluster(string root) : IAsyncDisposable
     {
         private readonly ConcurrentDictionary<ulong, RaftDriver> _drivers = new();
         private readonly Dictionary<ulong, RocksRaftLogStore> _stores = [];
+
+        public IReadOnlyDictionary<ulong, RocksRaftLogStore> Stores => _stores;
 
         public Dictionary<ulong, NamespaceStateMachine> Machines { get; } = [];
 

@@ -41,7 +41,7 @@ public static class CrashChild
             next = last + 1;
             if (last % 100 < (ulong)size)
             {
-                store.CreateSnapshot(last, [1, 2, 3], Encoding.UTF8.GetBytes($"state@{last}"));
+                store.CreateSnapshot(last, [1, 2, 3], stream => stream.Write(Encoding.UTF8.GetBytes($"state@{last}")));
                 store.Compact(last - 10);
             }
         }

@@ -40,7 +40,7 @@ public sealed class LogStoreCrashTests
                 // Compaction never runs ahead of the snapshot, and the snapshot record is intact.
                 Assert.True(store.FirstIndex - 1 <= snapshot.Index);
                 Assert.Equal(CrashChild.TermOf(snapshot.Index), snapshot.Term);
-                Assert.Equal($"state@{snapshot.Index}", System.Text.Encoding.UTF8.GetString(snapshot.Data));
+                Assert.Equal($"state@{snapshot.Index}", System.Text.Encoding.UTF8.GetString(snapshot.Data.ReadAll()));
             }
             Assert.Equal(StorageStatus.Ok, store.Term(store.FirstIndex - 1, out var startTerm));
             Assert.Equal(store.FirstIndex == 1 ? 0ul : CrashChild.TermOf(store.FirstIndex - 1), startTerm);

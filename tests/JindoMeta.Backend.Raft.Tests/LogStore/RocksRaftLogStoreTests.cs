@@ -88,7 +88,7 @@ public sealed class RocksRaftLogStoreTests
         {
             store.Persist(new HardState(3, 1, 10), [.. Enumerable.Range(1, 10).Select(i => E((ulong)i, i <= 5 ? 1ul : 3ul))], null, sync: true);
             Assert.Throws<InvalidOperationException>(() => store.Compact(5));
-            store.CreateSnapshot(8, Voters, "image@8"u8.ToArray());
+            store.CreateSnapshot(8, Voters, stream => stream.Write("image@8"u8));
             store.Compact(6);
         }
 
@@ -100,7 +100,7 @@ public sealed class RocksRaftLogStoreTests
         Assert.Equal(3ul, term);
         Assert.Equal(StorageStatus.Compacted, reopened.Entries(6, 8, ulong.MaxValue, []));
         Assert.Equal(StorageStatus.Ok, reopened.Snapshot(out var snapshot));
-        Assert.Equal((8ul, 3ul, "image@8"), (snapshot.Index, snapshot.Term, Encoding.UTF8.GetString(snapshot.Data)));
+        Assert.Equal((8ul, 3ul, "image@8"), (snapshot.Index, snapshot.Term, Encoding.UTF8.GetString(snapshot.Data.ReadAll())));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public sealed class RocksRaftLogStoreTests
         using (var store = RocksRaftLogStore.Open(directory.Path, Voters))
         {
             store.Persist(new HardState(1, 1, 2), [E(1, 1), E(2, 1), E(3, 1)], null, sync: true);
-            var snapshot = new Snapshot(new SnapshotMetadata(20, 4, Voters), "leader-image"u8.ToArray());
+            var snapshot = new Snapshot(new SnapshotMetadata(20, 4, Voters), new MemorySnapshotData("leader-image"u8.ToArray()));
             store.Persist(new HardState(4, 0, 20), [E(21, 4)], snapshot, sync: true);
         }
 
@@ -131,11 +131,11 @@ public sealed class RocksRaftLogStoreTests
         var dentries = database.GetColumnFamily("dentries");
         var key = new byte[8];
         database.Put(dentries, key, "state-machine-row"u8, sync: true);
-        using var store = new RocksRaftLogStore(database, Voters);
+        using var store = new RocksRaftLogStore(database, Voters, System.IO.Path.Combine(directory.Path, "snapshots"));
 
-        var snapshot = new Snapshot(new SnapshotMetadata(5, 1, Voters), []);
+        var snapshot = new Snapshot(new SnapshotMetadata(5, 1, Voters), SnapshotData.Empty);
         store.Persist(new HardState(1, 0, 5), [E(6, 1)], snapshot, sync: true);
-        store.CreateSnapshot(6, Voters, []);
+        store.CreateSnapshot(6, Voters, _ => { });
         store.Compact(6);
 
         Assert.Equal("state-machine-row", Encoding.UTF8.GetString(database.Get(dentries, key)!));

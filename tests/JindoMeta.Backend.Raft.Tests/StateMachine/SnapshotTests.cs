@@ -1,3 +1,4 @@
+using JindoMeta.Backend.Raft.Snapshots;
 using JindoMeta.Backend.Raft.StateMachine;
 using JindoMeta.Namespace.Commands;
 using JindoMeta.Namespace.Security;
@@ -17,11 +18,11 @@ public sealed class SnapshotTests
         var source = fixture.Open("source");
         StateMachineFixture.ApplyAll(source, RandomCommandLog.Generate(seed: 7, count: 300));
         source.Apply(new Entry(301, 1, []));
-        var image = source.CreateSnapshot();
+        var snapshot = fixture.TakeSnapshot(source, 301);
         var target = fixture.Open("target");
         target.Apply(NamespaceStateMachineTests.Command(1, new MkdirsCommand(Root, "/other", 0x1ED, false)));
 
-        target.Restore(new Snapshot(new SnapshotMetadata(301, 1, Voters), image));
+        target.Restore(snapshot);
 
         Assert.Equal(301ul, target.AppliedIndex);
         Assert.Equal(source.LastChangeIndex, target.LastChangeIndex);
@@ -35,11 +36,11 @@ public sealed class SnapshotTests
         using var fixture = new StateMachineFixture();
         var source = fixture.Open("source");
         source.Apply(NamespaceStateMachineTests.Command(1, new MkdirsCommand(Root, "/a", 0x1ED, false)));
-        var image = source.CreateSnapshot();
+        var snapshot = fixture.TakeSnapshot(source, 3, term: 2);
         var target = fixture.Open("target");
 
         // The driver skips empty entries, so the leader's snapshot at index 3 holds a state whose applied index is 1.
-        target.Restore(new Snapshot(new SnapshotMetadata(3, 2, Voters), image));
+        target.Restore(snapshot);
 
         Assert.Equal(3ul, target.AppliedIndex);
         target.Apply(NamespaceStateMachineTests.Command(4, new MkdirsCommand(Root, "/b", 0x1ED, false)));
@@ -53,7 +54,7 @@ public sealed class SnapshotTests
         var source = fixture.Open("source");
         StateMachineFixture.ApplyAll(source, RandomCommandLog.Generate(seed: 3, count: 100));
         var target = fixture.Open("target");
-        target.Restore(new Snapshot(new SnapshotMetadata(100, 1, Voters), source.CreateSnapshot()));
+        target.Restore(fixture.TakeSnapshot(source, 100));
         target.Dispose();
 
         var reopened = fixture.Open("target");
@@ -63,28 +64,45 @@ public sealed class SnapshotTests
     }
 
     [Theory]
-    [InlineData("empty")]
-    [InlineData("bad magic")]
-    [InlineData("truncated")]
-    public void A_damaged_snapshot_stops_the_machine_and_keeps_the_old_state(string damage)
+    [InlineData("empty", "truncated")]
+    [InlineData("not an archive", "bad magic")]
+    [InlineData("a flipped byte on disk", "SHA-256")]
+    [InlineData("truncated on disk", "bytes, not the recorded")]
+    public void A_damaged_snapshot_stops_the_machine_and_keeps_the_old_state(string damage, string reason)
     {
         using var fixture = new StateMachineFixture();
         var source = fixture.Open("source");
         StateMachineFixture.ApplyAll(source, RandomCommandLog.Generate(seed: 5, count: 50));
-        var image = source.CreateSnapshot();
-        var data = damage switch
+        var metadata = new SnapshotMetadata(50, 1, Voters);
+        var snapshot = damage switch
         {
-            "empty" => [],
-            "bad magic" => [(byte)'X', .. image.AsSpan(1)],
-            _ => image[..(image.Length / 2)],
+            "empty" => new Snapshot(metadata, fixture.Snapshots.Write(metadata, _ => { })),
+            "not an archive" => new Snapshot(metadata, fixture.Snapshots.Write(metadata, stream => stream.Write("XMSNAP\u0001"u8))),
+            _ => fixture.TakeSnapshot(source, 50),
         };
+        var file = ((FileSnapshotData)snapshot.Data).FilePath;
+        if (damage == "a flipped byte on disk")
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+            stream.Position = stream.Length / 2;
+            var value = stream.ReadByte();
+            stream.Position = stream.Length / 2;
+            stream.WriteByte((byte)(value ^ 0x40));
+        }
+        else if (damage == "truncated on disk")
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.ReadWrite);
+            stream.SetLength(stream.Length / 2);
+        }
+
         var target = fixture.Open("target");
         target.Apply(NamespaceStateMachineTests.Command(1, new MkdirsCommand(Root, "/kept", 0x1ED, false)));
         var before = target.ComputeChecksum();
 
-        var error = Assert.Throws<StateMachineStoppedException>(() => target.Restore(new Snapshot(new SnapshotMetadata(50, 1, Voters), data)));
+        var error = Assert.Throws<StateMachineStoppedException>(() => target.Restore(snapshot));
 
         Assert.Contains("Restoring the raft snapshot at index 50", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
         Assert.Equal(before, target.ComputeChecksum());
         target.Dispose();
         Assert.Equal(before, fixture.Open("target").ComputeChecksum());
@@ -96,7 +114,7 @@ public sealed class SnapshotTests
         using var fixture = new StateMachineFixture();
         var source = fixture.Open("source");
         source.Apply(NamespaceStateMachineTests.Command(1, new MkdirsCommand(Root, "/new", 0x1ED, false)));
-        var image = source.CreateSnapshot();
+        var snapshot = fixture.TakeSnapshot(source, 1);
         var target = fixture.Open("target");
         target.Apply(NamespaceStateMachineTests.Command(1, new MkdirsCommand(Root, "/old", 0x1ED, false)));
         using var stop = new CancellationTokenSource();
@@ -113,7 +131,7 @@ public sealed class SnapshotTests
         }, TaskCreationOptions.LongRunning)).ToArray();
 
         SpinWait.SpinUntil(() => Interlocked.Read(ref reads) > 100, TimeSpan.FromSeconds(10));
-        target.Restore(new Snapshot(new SnapshotMetadata(1, 1, Voters), image));
+        target.Restore(snapshot);
         var afterRestore = Interlocked.Read(ref reads);
         SpinWait.SpinUntil(() => Interlocked.Read(ref reads) > afterRestore + 100, TimeSpan.FromSeconds(10));
         stop.Cancel();

@@ -1,3 +1,4 @@
+using JindoMeta.Backend.Raft.Snapshots;
 using JindoMeta.Backend.Raft.StateMachine;
 using JindoMeta.Namespace.Security;
 using JindoMeta.Raft;
@@ -9,6 +10,7 @@ internal sealed class StateMachineFixture : IDisposable
 {
     private readonly TempDirectory _root = new("jindometa-sm");
     private readonly List<NamespaceStateMachine> _open = [];
+    private SnapshotFileStore? _snapshots;
 
     public string PathOf(string name) => _root.Sub(name);
 
@@ -18,6 +20,16 @@ internal sealed class StateMachineFixture : IDisposable
         var machine = NamespaceStateMachine.Open(new NamespaceStateMachineOptions { Directory = PathOf(name) }, PermissionSettings.Default);
         _open.Add(machine);
         return machine;
+    }
+
+    /// <summary>Where <see cref="TakeSnapshot"/> writes snapshot files.</summary>
+    public SnapshotFileStore Snapshots => _snapshots ??= new SnapshotFileStore(_root.Sub("snapshots"));
+
+    /// <summary>A snapshot of <paramref name="machine"/> written to a file, as the driver takes one.</summary>
+    public Snapshot TakeSnapshot(NamespaceStateMachine machine, ulong index, ulong term = 1)
+    {
+        var metadata = new SnapshotMetadata(index, term, [1, 2, 3]);
+        return new Snapshot(metadata, Snapshots.Write(metadata, machine.WriteSnapshot));
     }
 
     public static void ApplyAll(NamespaceStateMachine machine, IEnumerable<Entry> entries)

@@ -45,11 +45,11 @@ internal sealed class RecordingStateMachine : IRaftStateMachine
         return null;
     }
 
-    public byte[] CreateSnapshot()
+    public void WriteSnapshot(Stream destination)
     {
         lock (_lock)
         {
-            return Encoding.UTF8.GetBytes(string.Join('\n', _applied));
+            destination.Write(Encoding.UTF8.GetBytes(string.Join('\n', _applied)));
         }
     }
 
@@ -58,7 +58,7 @@ internal sealed class RecordingStateMachine : IRaftStateMachine
         lock (_lock)
         {
             _applied.Clear();
-            _applied.AddRange(Encoding.UTF8.GetString(snapshot.Data).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            _applied.AddRange(Encoding.UTF8.GetString(snapshot.Data.ReadAll()).Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
 
         AppliedIndex = snapshot.Index;

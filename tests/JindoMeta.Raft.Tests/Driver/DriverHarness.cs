@@ -23,12 +23,12 @@ internal sealed class KvStateMachine : IRaftStateMachine
         return entry.Index;
     }
 
-    public byte[] CreateSnapshot() => Encoding.UTF8.GetBytes(string.Join('\n', _state.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")));
+    public void WriteSnapshot(Stream destination) => destination.Write(Encoding.UTF8.GetBytes(string.Join('\n', _state.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"))));
 
     public void Restore(Snapshot snapshot)
     {
         _state.Clear();
-        foreach (var line in Encoding.UTF8.GetString(snapshot.Data).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in Encoding.UTF8.GetString(snapshot.Data.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = line.IndexOf('=', StringComparison.Ordinal);
             _state[line[..equals]] = line[(equals + 1)..];
@@ -72,7 +72,9 @@ internal sealed class CountingLogStore(MemoryRaftStorage inner) : IRaftLogStore
         inner.Persist(hardState, entries, snapshot, sync);
     }
 
-    public Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, byte[] data) => inner.CreateSnapshot(index, voters, data);
+    public Snapshot CreateSnapshot(ulong index, IReadOnlyList<ulong> voters, Action<Stream> writeContent) => inner.CreateSnapshot(index, voters, writeContent);
+
+    public SnapshotSink CreateSnapshotSink(SnapshotMetadata metadata, ulong length) => inner.CreateSnapshotSink(metadata, length);
 
     public void Compact(ulong compactIndex) => inner.Compact(compactIndex);
 }

@@ -71,7 +71,7 @@ public sealed class TestNode
     public string StateMachineText()
     {
         var applied = string.Concat(Applied.Skip(_appliedAtSnapshot).Where(e => e.Data.Length > 0).Select(e => System.Text.Encoding.UTF8.GetString(e.Data) + ";"));
-        return (InstalledSnapshot is null ? "" : System.Text.Encoding.UTF8.GetString(InstalledSnapshot.Data)) + applied;
+        return (InstalledSnapshot is null ? "" : System.Text.Encoding.UTF8.GetString(InstalledSnapshot.Data.ToArray())) + applied;
     }
 
     /// <summary>Simulates a crash and restart: everything not in storage is lost.</summary>

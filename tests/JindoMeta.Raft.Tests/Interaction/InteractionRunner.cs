@@ -192,7 +192,7 @@ public sealed class InteractionRunner
 
         if (ready.Snapshot is { } snapshot)
         {
-            parts.Add($"install snapshot {snapshot.Term}/{snapshot.Index} ({snapshot.Data.Length} bytes: {Encoding.UTF8.GetString(snapshot.Data)})");
+            parts.Add($"install snapshot {snapshot.Term}/{snapshot.Index} ({snapshot.Data.Length} bytes: {Encoding.UTF8.GetString(snapshot.Data.ToArray())})");
         }
 
         if (ready.CommittedEntries.Count > 0)

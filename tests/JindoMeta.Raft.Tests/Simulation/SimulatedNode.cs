@@ -49,7 +49,7 @@ internal sealed class SimulatedNode
     public void Restart()
     {
         Storage.Snapshot(out var snapshot);
-        State = Decode(snapshot.Data);
+        State = Decode(snapshot.Data.ToArray());
         AppliedIndex = snapshot.Index;
         Raft = _factory(Storage, snapshot.Index);
         IsUp = true;
@@ -73,7 +73,7 @@ internal sealed class SimulatedNode
     /// <summary>Installs a snapshot received from the leader.</summary>
     public void InstallSnapshot(Snapshot snapshot)
     {
-        State = Decode(snapshot.Data);
+        State = Decode(snapshot.Data.ToArray());
         AppliedIndex = snapshot.Index;
     }
 

@@ -5,6 +5,7 @@ using JindoMeta.Backend.Raft.StateMachine;
 using JindoMeta.Client;
 using JindoMeta.Namespace.Security;
 using JindoMeta.Server.Tests.Support;
+using Proto = JindoMeta.Protos.V1;
 
 namespace JindoMeta.Server.Tests.Raft;
 
@@ -91,6 +92,22 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
         }
 
         Nodes[index] = await DaemonProcess.StartAsync(DataDirectory(index), environment, arguments);
+    }
+
+    /// <summary>Stops the node gracefully (SIGTERM) and forgets it (its data stays).</summary>
+    public async Task StopNodeAsync(int index)
+    {
+        var node = Nodes[index] ?? throw new InvalidOperationException($"node {index + 1} is not running");
+        await node.TerminateAsync();
+        await node.DisposeAsync();
+        Nodes[index] = null;
+    }
+
+    /// <summary>What node <paramref name="index"/> reports about the namespace (-metaStatus, with -detail's properties).</summary>
+    public async Task<Proto.NamespaceStatus> StatusAsync(int index, bool detail = true)
+    {
+        using var raw = new RawClient((Nodes[index] ?? throw new InvalidOperationException($"node {index + 1} is not running")).Address);
+        return (await raw.MetaStatusAsync(detail)).Namespaces[0];
     }
 
     /// <summary>SIGKILLs the node and forgets it (its data stays).</summary>
