@@ -42,7 +42,18 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
 
     public event EventHandler? ServingChanged;
 
-    public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default)
+    public ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default) =>
+        SubmitAsync(command, ClientCallId.None, cancellationToken);
+
+    /// <summary>Every node's state machine keeps the replicated retry cache (see <see cref="NamespaceStateMachine"/>).</summary>
+    public bool RemembersCalls => true;
+
+    /// <summary>
+    /// Proposes <paramref name="command"/> stamped with this leader's clock and <paramref name="call"/>. An
+    /// OutcomeUnknown answer (leadership lost mid-replication) is safe to resend with the same call id: the retry
+    /// cache answers the copy with the first one's outcome if the first was committed.
+    /// </summary>
+    public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (NotLeading() is { } redirect)
@@ -50,7 +61,7 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             return redirect;
         }
 
-        var payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, 0));
+        var payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), call.ClientId, call.CallId));
         try
         {
             return (Result<FileStatus?>)(await _driver.ProposeAsync(payload, cancellationToken).ConfigureAwait(false))!;
@@ -62,7 +73,8 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         catch (RaftLeadershipLostException)
         {
             return new NamespaceError(ErrorCode.OutcomeUnknown,
-                "Leadership changed while the operation was being replicated; it may or may not have been applied: check before retrying");
+                "Leadership changed while the operation was being replicated; it may or may not have been applied: " +
+                (call.IsNone ? "check before retrying" : "resending it with the same call id is safe"));
         }
     }
 
