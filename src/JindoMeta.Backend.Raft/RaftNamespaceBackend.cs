@@ -45,7 +45,18 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
 
     public event EventHandler? ServingChanged;
 
-    public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default)
+    public ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default) =>
+        SubmitAsync(command, ClientCallId.None, cancellationToken);
+
+    /// <summary>Every node's state machine keeps the replicated retry cache (see <see cref="NamespaceStateMachine"/>).</summary>
+    public bool RemembersCalls => true;
+
+    /// <summary>
+    /// Proposes <paramref name="command"/> stamped with this leader's clock and <paramref name="call"/>. An
+    /// OutcomeUnknown answer (leadership lost mid-replication) is safe to resend with the same call id: the retry
+    /// cache answers the copy with the first one's outcome if the first was committed.
+    /// </summary>
+    public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (NotLeading() is { } redirect)
@@ -56,7 +67,7 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         byte[] payload;
         try
         {
-            payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), Guid.Empty, 0));
+            payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), call.ClientId, call.CallId));
         }
         catch (CommandNotReplicableException e)
         {
@@ -74,7 +85,8 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         catch (RaftLeadershipLostException)
         {
             return new NamespaceError(ErrorCode.OutcomeUnknown,
-                "Leadership changed while the operation was being replicated; it may or may not have been applied: check before retrying");
+                "Leadership changed while the operation was being replicated; it may or may not have been applied: " +
+                (call.IsNone ? "check before retrying" : "resending it with the same call id is safe"));
         }
     }
 

@@ -20,6 +20,9 @@ internal sealed class CommitGroup(INamespaceState initialBase) : IDisposable
     /// <summary>Index of the last change-feed entry in this group (equal to the previous group's when none).</summary>
     public long LastChangeIndex { get; set; }
 
+    /// <summary>The retry cache's mark after this group's calls were recorded (<see cref="RetryCache.Written"/> once durable).</summary>
+    public long RetryMark { get; set; }
+
     /// <summary>Set by the flusher once the group is durable and answered (or failed).</summary>
     public ManualResetEventSlim Flushed { get; } = new(true, spinCount: 0);
 
@@ -40,9 +43,12 @@ internal sealed class CommitGroup(INamespaceState initialBase) : IDisposable
 }
 
 /// <summary>A queued command and the answer its submitter awaits.</summary>
-internal sealed class PendingCommand(NamespaceCommand command)
+internal sealed class PendingCommand(NamespaceCommand command, ClientCallId call)
 {
     public NamespaceCommand Command { get; } = command;
+
+    /// <summary>The client call it is (for the retry cache), or <see cref="ClientCallId.None"/>.</summary>
+    public ClientCallId Call { get; } = call;
 
     // Answers run on the thread pool: the writer threads never run callers' continuations.
     public TaskCompletionSource<Result<FileStatus?>> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -38,10 +38,12 @@ internal sealed partial class GroupCommitWriter
                 if (_failure is null)
                 {
                     _cache.Committed(inFlight.Overlay.Effects);
+                    _retryCache.Written(inFlight.RetryMark);
                 }
                 else
                 {
                     _cache.Clear();
+                    _retryCache.Clear();
                 }
 
                 current.Overlay.Rebase(_cache);
@@ -69,6 +71,12 @@ internal sealed partial class GroupCommitWriter
             CommandOutcome outcome;
             try
             {
+                if (_retryCache.TryFind(_store, pending.Call, timestamp, out var remembered))
+                {
+                    pending.Result = remembered; // a retry of a call already executed: its first outcome, no change
+                    continue;
+                }
+
                 outcome = _engine.Execute(group.Overlay, pending.Command, timestamp);
             }
             catch (Exception e) when (e is InvalidDataException or RocksDbException)
@@ -86,6 +94,20 @@ internal sealed partial class GroupCommitWriter
             }
 
             pending.Result = outcome.ToResult();
+            if (!pending.Call.IsNone)
+            {
+                try
+                {
+                    _retryCache.Record(_store, group.Batch, pending.Call, timestamp, pending.Result);
+                }
+                catch (Exception e)
+                {
+                    // Half-staged cache rows would leave the batch inconsistent: write nothing more.
+                    StopWrites(new NamespaceError(ErrorCode.StorageFailure, $"The namespace writer stopped recording a call's outcome: {e.GetType().Name}: {e.Message}"));
+                    return changeIndex;
+                }
+            }
+
             if (outcome.Effects.Count == 0)
             {
                 continue;
@@ -110,6 +132,7 @@ internal sealed partial class GroupCommitWriter
         }
 
         group.LastChangeIndex = changeIndex;
+        group.RetryMark = _retryCache.Mark();
         return changeIndex;
     }
 

@@ -18,7 +18,9 @@ namespace JindoMeta.Backend.RocksDb;
 /// Why two stages: a profile of 64 concurrent creates showed the executor and the 0.25-0.5 ms fdatasync each
 /// taking a large share of a group's time on one thread. Every group, even one whose commands changed nothing
 /// (a successful mkdir -p of an existing directory), is answered only after all earlier groups are durable,
-/// since its answers may depend on them. After a failed write nothing more is written: every later command gets
+/// since its answers may depend on them. A command with a client call id is first looked up in the
+/// <see cref="RetryCache"/> (the same replicated-style cache as the raft backend's, in the same store table): a
+/// duplicate gets the first outcome; otherwise its outcome is staged in the group's batch. After a failed write nothing more is written: every later command gets
 /// <see cref="ErrorCode.StorageFailure"/>, because the store's state is no longer known to match ours.
 /// </remarks>
 internal sealed partial class GroupCommitWriter : IDisposable
@@ -29,6 +31,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private readonly RocksDbBackendOptions _options;
     private readonly Channel<PendingCommand> _queue;
     private readonly DirectoryCache _cache;
+    private readonly RetryCache _retryCache = new(RetryCacheLimits.Default);
     private readonly Thread _executor;
     private readonly Thread _flusher;
 
@@ -76,14 +79,14 @@ internal sealed partial class GroupCommitWriter : IDisposable
     public (long Groups, long Commands, long Rows) GroupStatistics =>
         (Volatile.Read(ref _groups), Volatile.Read(ref _commands), Volatile.Read(ref _rowsWritten));
 
-    public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken)
+    public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken)
     {
         if (_failure is { } failed)
         {
             return failed;
         }
 
-        var pending = new PendingCommand(command);
+        var pending = new PendingCommand(command, call);
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);

@@ -22,12 +22,16 @@ public sealed class NamespaceStore : IDisposable
         Dentries = database.GetColumnFamily(NamespaceSchema.DentriesTable);
         Meta = database.GetColumnFamily(NamespaceSchema.MetaTable);
         Changes = database.GetColumnFamily(NamespaceSchema.ChangesTable);
+        Retries = database.GetColumnFamily(NamespaceSchema.RetriesTable);
     }
 
     public RocksDatabase Database { get; }
     public ColumnFamily Dentries { get; }
     public ColumnFamily Meta { get; }
     public ColumnFamily Changes { get; }
+
+    /// <summary>The retry cache's rows (<see cref="RetryCache"/>).</summary>
+    public ColumnFamily Retries { get; }
     public string Path => Database.Path;
 
     /// <summary>
@@ -73,6 +77,7 @@ public sealed class NamespaceStore : IDisposable
             NamespaceSchema.DentriesTable => Dentries,
             NamespaceSchema.MetaTable => Meta,
             NamespaceSchema.ChangesTable => Changes,
+            NamespaceSchema.RetriesTable => Retries,
             _ => throw new ArgumentException($"Unknown table {row.Table}", nameof(row)),
         };
         if (row.Value is null)

@@ -52,12 +52,18 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
         return new RocksDbNamespaceBackend(store, engine, clock, options);
     }
 
-    public ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default)
+    public ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default) =>
+        SubmitAsync(command, ClientCallId.None, cancellationToken);
+
+    /// <summary>The writer keeps the retry cache in the store (the raft backend's mechanism, <see cref="RetryCache"/>).</summary>
+    public bool RemembersCalls => true;
+
+    public ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         return _options.ReadOnly
             ? ValueTask.FromResult<Result<FileStatus?>>(NamespaceError.ReadOnly)
-            : _writer.SubmitAsync(command, cancellationToken);
+            : _writer.SubmitAsync(command, call, cancellationToken);
     }
 
     public ValueTask<Result<FileStatus>> GetFileInfoAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Http;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -11,6 +12,8 @@ public sealed partial class JindoMetaClient
     private readonly List<string> _addresses;
     private readonly Lock _addressLock = new();
     private volatile string _preferred;
+    private volatile bool _serversRememberCalls;
+    private long _lastCallId;
 
     /// <summary>Calls <paramref name="method"/> under the operation deadline, retrying as <see cref="RetryRule"/> allows.</summary>
     public async Task<TResponse> InvokeAsync<TRequest, TResponse>(
@@ -20,6 +23,14 @@ public sealed partial class JindoMetaClient
     {
         var deadline = DateTime.UtcNow + Options.Deadline;
         var headers = new Metadata { { JindoMetaClientOptions.UserHeader, Options.User } };
+        var identified = NamespaceMethods.IsMutating(method.FullName);
+        if (identified)
+        {
+            // One call id per operation: every attempt of it carries the same pair, so the server can tell a retry.
+            headers.Add(JindoMetaClientOptions.ClientIdHeader, _clientIdText);
+            headers.Add(JindoMetaClientOptions.CallIdHeader, NextCallId().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         var address = _preferred;
         var retries = 0;
         for (var attempt = 1; ; attempt++)
@@ -31,6 +42,11 @@ public sealed partial class JindoMetaClient
                     .AsyncUnaryCall(method, null, new CallOptions(headers, deadline, cancellationToken), request);
                 var response = await call.ResponseAsync.ConfigureAwait(false);
                 _preferred = address;
+                if (identified)
+                {
+                    NoteRetryCache(call.GetTrailers());
+                }
+
                 return response;
             }
             catch (RpcException e)
@@ -38,7 +54,12 @@ public sealed partial class JindoMetaClient
                 failure = e;
             }
 
-            var action = RetryRule.Decide(failure, safety);
+            if (identified)
+            {
+                NoteRetryCache(failure.Trailers);
+            }
+
+            var action = RetryRule.Decide(failure, safety, remembered: identified && ServersRememberCalls);
             if (action == RetryAction.Fail)
             {
                 throw ToException(failure, address, attempt);
@@ -69,6 +90,13 @@ public sealed partial class JindoMetaClient
         }
     }
 
+    /// <summary>
+    /// Whether a server of the address list has declared a retry cache (trailer <c>jindo-retry-cache</c> on a
+    /// mutating call). All addresses of one list are assumed to run the same backend, so one declaration covers the
+    /// cluster; until the first declaration arrives, a call whose outcome is unknown is not resent.
+    /// </summary>
+    public bool ServersRememberCalls => _serversRememberCalls;
+
     public void Dispose()
     {
         foreach (var channel in _channels.Values)
@@ -79,13 +107,23 @@ public sealed partial class JindoMetaClient
         _channels.Clear();
     }
 
+    private long NextCallId() => Interlocked.Increment(ref _lastCallId);
+
+    private void NoteRetryCache(Metadata trailers)
+    {
+        if (!_serversRememberCalls && RetryRule.DeclaresRetryCache(trailers))
+        {
+            _serversRememberCalls = true;
+        }
+    }
+
     private GrpcChannel ChannelFor(string address) => _channels.GetOrAdd(address, static (a, options) => CreateChannel(a, options), Options);
 
     /// <summary>One HTTP/2 channel per server, cleartext (TLS comes with authentication), opened on first use.</summary>
     private static GrpcChannel CreateChannel(string address, JindoMetaClientOptions options) =>
         GrpcChannel.ForAddress($"http://{address}", new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler
+            HttpHandler = WrapHandler(options, new SocketsHttpHandler
             {
                 ConnectTimeout = options.ConnectTimeout,
                 // Past 100 concurrent calls (the server's stream limit may be lower) open another connection
@@ -94,10 +132,13 @@ public sealed partial class JindoMetaClient
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 KeepAlivePingDelay = TimeSpan.FromSeconds(60),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
-            },
+            }),
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
             DisposeHttpClient = true,
         });
+
+    private static HttpMessageHandler WrapHandler(JindoMetaClientOptions options, SocketsHttpHandler transport) =>
+        options.TransportWrapper is { } wrap ? wrap(transport) : transport;
 
     private string Remember(string address)
     {

@@ -10,6 +10,8 @@ namespace JindoMeta.Client;
 /// </summary>
 public sealed partial class JindoMetaClient : IDisposable
 {
+    private readonly string _clientIdText;
+
     public JindoMetaClient(JindoMetaClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -17,7 +19,15 @@ public sealed partial class JindoMetaClient : IDisposable
         Options = options;
         _addresses = [.. options.Addresses];
         _preferred = _addresses[0];
+        ClientId = new Guid(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        _clientIdText = ClientId.ToString("N");
     }
+
+    /// <summary>
+    /// This instance's random 16-byte id, sent with every mutating call in <c>x-jindo-client-id</c> next to a call
+    /// id that increases per operation (<c>x-jindo-call-id</c>), so that a retry is recognised by the server.
+    /// </summary>
+    public Guid ClientId { get; }
 
     public JindoMetaClientOptions Options { get; }
 

@@ -4,6 +4,8 @@ namespace JindoMeta.Client;
 public sealed class JindoMetaClientOptions
 {
     public const string UserHeader = "x-jindo-user";
+    public const string ClientIdHeader = "x-jindo-client-id";
+    public const string CallIdHeader = "x-jindo-call-id";
 
     /// <summary>The servers to try, in order (see <see cref="RpcAddressList.Parse"/>).</summary>
     public IReadOnlyList<string> Addresses { get; set; } = [RpcAddressList.DefaultValue];
@@ -27,6 +29,12 @@ public sealed class JindoMetaClientOptions
 
     /// <summary>Largest reply accepted (a listing page of 5,000 entries is about 1 MB); the server's default limit is 16 MB.</summary>
     public int MaxReceiveMessageSize { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// Wraps each channel's HTTP transport (tests drop or delay replies with it; diagnostics may log). Null: the
+    /// transport as is.
+    /// </summary>
+    public Func<System.Net.Http.HttpMessageHandler, System.Net.Http.HttpMessageHandler>? TransportWrapper { get; set; }
 
     /// <summary>Source of jitter; inject a seeded one for reproducible tests.</summary>
     public Random Random { get; set; } = Random.Shared;

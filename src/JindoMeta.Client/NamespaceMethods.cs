@@ -24,6 +24,12 @@ internal static class NamespaceMethods
     public static readonly Method<MetaStatusRequest, MetaStatusResponse> MetaStatus = Unary<MetaStatusRequest, MetaStatusResponse>(Admin, "MetaStatus");
     public static readonly Method<TransferLeadershipRequest, TransferLeadershipResponse> TransferLeadership = Unary<TransferLeadershipRequest, TransferLeadershipResponse>(Admin, "TransferLeadership");
 
+    private static readonly HashSet<string> MutatingMethods =
+        [Mkdirs.FullName, Create.FullName, Complete.FullName, Delete.FullName, Rename.FullName, SetPermission.FullName, SetOwner.FullName, SetTimes.FullName];
+
+    /// <summary>Whether the method changes the namespace (and so carries a client id + call id for the retry cache).</summary>
+    public static bool IsMutating(string fullName) => MutatingMethods.Contains(fullName);
+
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string service, string name)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new() =>

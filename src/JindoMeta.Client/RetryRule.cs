@@ -27,7 +27,13 @@ public enum RetryAction
 /// <item>UNAVAILABLE without a code (a transport failure): idempotent operations back off and rotate; a
 /// non-idempotent one does so only when the connection could not be opened at all (refused, unreachable,
 /// unknown host), because then the request never left this machine. A reset or lost reply after sending
-/// fails the call: the caller must check what happened (e.g. stat the path) rather than risk doing it twice.</item>
+/// fails the call: the caller must check what happened (e.g. stat the path) rather than risk doing it twice,
+/// unless case 4 applies.</item>
+/// <item>Outcome unknown, and the call is remembered: a non-idempotent call that carries a client id + call id, sent
+/// to servers that declared a retry cache (trailer <c>jindo-retry-cache</c>), may be resent with the same ids when
+/// its outcome is unknown, i.e. UNAVAILABLE without a code (case 3) or ABORTED with 25015 (leadership changed
+/// mid-replication): it backs off and tries the next address, and the server answers a copy of an applied call
+/// with the first outcome.</item>
 /// <item>Anything else (not found, exists, permission, deadline, cancellation...) is final.</item>
 /// </list>
 /// </summary>
@@ -35,9 +41,20 @@ public static class RetryRule
 {
     public const string ErrorCodeTrailer = "jindo-error-code";
     public const string LeaderTrailer = "jindo-leader";
+    public const string RetryCacheTrailer = "jindo-retry-cache";
+    private const string OutcomeUnknownCode = "25015";
 
-    public static RetryAction Decide(RpcException error, RetrySafety safety)
+    /// <summary>The rule for a call that the server does not remember (no ids, or no retry cache declared).</summary>
+    public static RetryAction Decide(RpcException error, RetrySafety safety) => Decide(error, safety, remembered: false);
+
+    /// <summary>The rule; <paramref name="remembered"/>: the call carries ids and the servers keep a retry cache (case 4).</summary>
+    public static RetryAction Decide(RpcException error, RetrySafety safety, bool remembered)
     {
+        if (remembered && error.StatusCode == StatusCode.Aborted && error.Trailers.GetValue(ErrorCodeTrailer) == OutcomeUnknownCode)
+        {
+            return RetryAction.BackoffAndRotate;
+        }
+
         if (error.StatusCode != StatusCode.Unavailable)
         {
             return RetryAction.Fail;
@@ -53,8 +70,11 @@ public static class RetryRule
             return RetryAction.BackoffAndRotate;
         }
 
-        return safety == RetrySafety.Idempotent || IsConnectFailure(error) ? RetryAction.BackoffAndRotate : RetryAction.Fail;
+        return safety == RetrySafety.Idempotent || remembered || IsConnectFailure(error) ? RetryAction.BackoffAndRotate : RetryAction.Fail;
     }
+
+    /// <summary>Whether a server's trailers declare that it keeps a retry cache (see case 4).</summary>
+    public static bool DeclaresRetryCache(Metadata trailers) => trailers.GetValue(RetryCacheTrailer) == "1";
 
     /// <summary>
     /// Whether the failure happened while opening the connection, before any request bytes were sent: decided from

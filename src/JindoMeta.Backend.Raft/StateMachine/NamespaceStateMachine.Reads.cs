@@ -45,6 +45,9 @@ public sealed partial class NamespaceStateMachine
     /// <summary>Change-feed entries from <paramref name="fromIndex"/> on (for the async uploader, on whichever node runs it).</summary>
     public IReadOnlyList<ChangeEntry> ReadChanges(long fromIndex, int maxEntries) => UnderReadLock(feed => feed.Read(fromIndex, maxEntries));
 
+    /// <summary>How many call outcomes the retry cache holds (for status and tests).</summary>
+    public long RetryCacheEntries => UnderReadLock(_ => _store.ReadInt64(JindoMeta.Namespace.Schema.NamespaceSchema.MetaKeys.RetryCacheEntries) ?? 0);
+
     /// <summary>The checksum of the applied state (see <see cref="StateChecksum"/>), at one consistent point.</summary>
     public StateChecksum ComputeChecksum(bool includeAppliedIndex = true) => UnderReadLock(_ => StateChecksum.Compute(_store, includeAppliedIndex));
 

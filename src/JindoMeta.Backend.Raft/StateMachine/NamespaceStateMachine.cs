@@ -1,4 +1,5 @@
 using JindoMeta.Backend.RocksDb;
+using JindoMeta.Namespace.Commands;
 using JindoMeta.Namespace.Engine;
 using JindoMeta.Namespace.Schema;
 using JindoMeta.Namespace.Security;
@@ -20,6 +21,10 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 /// rename touches; followers run exactly the code the leader runs, so there is one implementation of the
 /// semantics; and a failing command costs a log entry but no rows. The price is that determinism must hold; the
 /// determinism tests compare the checksums (<see cref="StateChecksum"/>) of independently applied states.</para>
+/// <para><b>Exactly once:</b> an entry carrying a client call id (<see cref="ClientCallId"/>) is looked up in the
+/// replicated <see cref="RetryCache"/> first; a duplicate (a client's retry after a lost reply or a failover)
+/// returns the stored outcome and writes nothing but the applied index. Otherwise its outcome is recorded in the
+/// entry's batch. Expiry uses the entry's time, so every node keeps the same entries.</para>
 /// <para><b>One batch per entry:</b> the entry's rows, its change-feed entry (the same counter and encoding as the
 /// rocksdb backend, so the uploader can run on any node) and the applied raft index are one WriteBatch, so the
 /// state on disk is always exactly "entries 1..AppliedIndex applied". An empty entry (the leader's no-op) only
@@ -54,6 +59,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
     private readonly ReaderWriterLockSlim _storeLock = new(LockRecursionPolicy.NoRecursion);
     private readonly WriteBatch _batch = new();
     private readonly byte[] _appliedIndexValue = new byte[8];
+    private readonly RetryCache _retryCache;
     private NamespaceStore _store;
     private RocksDbNamespaceState _latestState;
     private RocksDbChangeFeed _changeFeed;
@@ -68,6 +74,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         _options = options;
         _engine = engine;
         _directory = directory;
+        _retryCache = new RetryCache(options.RetryCache);
         _store = store;
         _latestState = new RocksDbNamespaceState(store);
         _changeFeed = new RocksDbChangeFeed(store, () => LastChangeIndex);
@@ -136,14 +143,31 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
                 throw Stop($"Raft entry {entry.Index} (term {entry.Term}) cannot be decoded: {e.Message} The state machine stopped at applied index {applied}: skipping the entry would make this node diverge from its peers.", e);
             }
 
+            var call = new ClientCallId(replicated.ClientId, replicated.CallId);
             CommandOutcome outcome;
             try
             {
-                outcome = _engine.Execute(_latestState, replicated.Command, replicated.TimestampMs);
+                if (_retryCache.TryFind(_store, call, replicated.TimestampMs, out var remembered))
+                {
+                    // A retry of a call already applied: its first outcome, and no change at all (not even the feed).
+                    outcome = new CommandOutcome(remembered.Error, remembered.IsOk ? remembered.Value : null, []);
+                }
+                else
+                {
+                    outcome = _engine.Execute(_latestState, replicated.Command, replicated.TimestampMs);
+                    if (!call.IsNone)
+                    {
+                        _retryCache.Record(_store, _batch, call, replicated.TimestampMs, outcome.ToResult());
+                    }
+                }
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 throw Stop($"Executing raft entry {entry.Index} ({replicated.Command.GetType().Name}) failed: {e.GetType().Name}: {e.Message} The state machine stopped at applied index {applied}; a node that cannot execute what its peers executed would diverge (a damaged store: rebuild this node from a snapshot).", e);
+            }
+            finally
+            {
+                _retryCache.Clear(); // rows staged here are in _batch; from the next entry on they are read from the store
             }
 
             result = outcome.ToResult();

@@ -1,3 +1,4 @@
+using JindoMeta.Backend.RocksDb;
 using JindoMeta.RocksDb;
 
 namespace JindoMeta.Backend.Raft.StateMachine;
@@ -20,6 +21,12 @@ public sealed record NamespaceStateMachineOptions
     /// </summary>
     public bool SyncWrites { get; init; }
 
+    /// <summary>
+    /// The retry cache's window and bounds: replicated semantics, so equal on every node (code, not configuration;
+    /// tests shrink them).
+    /// </summary>
+    public RetryCacheLimits RetryCache { get; init; } = RetryCacheLimits.Default;
+
     public void Validate()
     {
         if (string.IsNullOrWhiteSpace(Directory))
@@ -28,5 +35,6 @@ public sealed record NamespaceStateMachineOptions
         }
 
         Storage.Validate();
+        RetryCache.Validate();
     }
 }

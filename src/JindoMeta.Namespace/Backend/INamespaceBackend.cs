@@ -25,6 +25,21 @@ public interface INamespaceBackend : IAsyncDisposable
     /// </summary>
     ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Whether <see cref="SubmitAsync(NamespaceCommand, ClientCallId, CancellationToken)"/> remembers outcomes: a
+    /// second submission with the same <see cref="ClientCallId"/> (within the cache's window) returns the first
+    /// one's outcome and changes nothing. The server tells clients so, and only then do they resend a
+    /// non-idempotent call whose outcome is unknown.
+    /// </summary>
+    bool RemembersCalls => false;
+
+    /// <summary>
+    /// <see cref="SubmitAsync(NamespaceCommand, CancellationToken)"/> for the call <paramref name="call"/>: a backend
+    /// that <see cref="RemembersCalls"/> answers a duplicate with the stored outcome. Others ignore the id.
+    /// </summary>
+    ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken = default) =>
+        SubmitAsync(command, cancellationToken);
+
     ValueTask<Result<FileStatus>> GetFileInfoAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default);
 
     /// <summary>One page of a directory listing: names after <paramref name="startAfter"/>, at most <paramref name="limit"/>.</summary>

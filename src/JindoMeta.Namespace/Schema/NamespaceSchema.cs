@@ -11,6 +11,10 @@ namespace JindoMeta.Namespace.Schema;
 /// A listing is a prefix scan; a stat is one get per path component; a directory rename moves one row.</item>
 /// <item><c>meta</c>: key = an ASCII name from <see cref="MetaKeys"/> → value (8-byte big-endian integers unless noted).</item>
 /// <item><c>changes</c>: key = change index (8 bytes, big-endian) → <see cref="ChangeFeedCodec"/> entry.</item>
+/// <item><c>retries</c>: the retry cache (outcomes of recent calls by client id + call id), two kinds of row, see
+/// <see cref="RetryCacheCodec"/>: 'c' + client id (16 bytes) + call id (8 bytes BE) → [time: 8 bytes BE][outcome], and
+/// the expiry index 'e' + time (8 bytes BE) + client id + call id → empty. Added after format version 1 without a
+/// bump: an older store simply has the table empty.</item>
 /// </list>
 /// </summary>
 public static class NamespaceSchema
@@ -21,8 +25,9 @@ public static class NamespaceSchema
     public const string DentriesTable = "dentries";
     public const string MetaTable = "meta";
     public const string ChangesTable = "changes";
+    public const string RetriesTable = "retries";
 
-    public static IReadOnlyList<string> Tables { get; } = [DentriesTable, MetaTable, ChangesTable];
+    public static IReadOnlyList<string> Tables { get; } = [DentriesTable, MetaTable, ChangesTable, RetriesTable];
 
     /// <summary>The root directory is the entry (0, "").</summary>
     public const long RootParentId = 0;
@@ -94,5 +99,7 @@ public static class NamespaceSchema
         /// rows (absent means 0: nothing applied yet).
         /// </summary>
         public static readonly byte[] AppliedRaftIndex = "applied-raft-index"u8.ToArray();
+        /// <summary>How many calls the retry cache holds (its 'c' rows; absent means 0).</summary>
+        public static readonly byte[] RetryCacheEntries = "retry-cache-entries"u8.ToArray();
     }
 }

@@ -13,8 +13,17 @@ namespace JindoMeta.Server.Services;
 /// with the caller identified by <see cref="CallerIdentification"/>.
 /// Errors leave through <see cref="ErrorMapping"/> only.
 /// </summary>
+/// <remarks>
+/// A mutating call may carry `x-jindo-client-id` (32 hex digits: the client instance's 16-byte id) and
+/// `x-jindo-call-id` (a decimal number, the same on every retry of one operation); the backend's retry cache then
+/// answers a retry with the first attempt's outcome. Every mutating call's reply on a backend that keeps the cache
+/// carries the trailer `jindo-retry-cache: 1`, which is what lets a client resend a call whose outcome is unknown.
+/// </remarks>
 public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings) : Proto.NamespaceService.NamespaceServiceBase
 {
+    public const string ClientIdHeader = "x-jindo-client-id";
+    public const string CallIdHeader = "x-jindo-call-id";
+    public const string RetryCacheTrailer = "jindo-retry-cache";
     private const ushort DefaultDirectoryPermission = 0x1FF; // 0777, masked by the umask
     private const ushort DefaultFilePermission = 0x1B6;      // 0666
 
@@ -84,8 +93,39 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolve
     private async Task<Proto.FileStatusResponse> Submit(string namespaceName, ServerCallContext context, Func<CallerIdentity, NamespaceCommand> command)
     {
         var (backend, caller) = Begin(namespaceName, context);
-        var status = ErrorMapping.Unwrap(await backend.SubmitAsync(command(caller), context.CancellationToken).ConfigureAwait(false));
+        var call = ClientCallOf(context.RequestHeaders);
+        if (backend.RemembersCalls)
+        {
+            context.ResponseTrailers.Add(RetryCacheTrailer, "1"); // sent with errors too (Grpc.AspNetCore merges them)
+        }
+
+        var status = ErrorMapping.Unwrap(await backend.SubmitAsync(command(caller), call, context.CancellationToken).ConfigureAwait(false));
         return new Proto.FileStatusResponse { Status = status is null ? null : ProtoMapping.ToProto(status, includeBlocks: false) };
+    }
+
+    /// <summary>The call's retry-cache identity from its headers: none when both are absent; a malformed or half pair is refused.</summary>
+    internal static ClientCallId ClientCallOf(Metadata headers)
+    {
+        var clientText = headers.GetValue(ClientIdHeader);
+        var callText = headers.GetValue(CallIdHeader);
+        if (clientText is null && callText is null)
+        {
+            return ClientCallId.None;
+        }
+
+        if (clientText is null || !Guid.TryParseExact(clientText, "N", out var clientId) || clientId == Guid.Empty)
+        {
+            throw InvalidHeader($"The '{ClientIdHeader}' header must be 32 hex digits (a non-zero 16-byte client id), sent with '{CallIdHeader}'");
+        }
+
+        if (callText is null || !long.TryParse(callText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var callId))
+        {
+            throw InvalidHeader($"The '{CallIdHeader}' header must be a non-negative decimal number, sent with '{ClientIdHeader}'");
+        }
+
+        return new ClientCallId(clientId, callId);
+
+        static RpcException InvalidHeader(string message) => new(new Status(StatusCode.InvalidArgument, message));
     }
 
     /// <summary>The one place a call's identity and namespace are decided.</summary>

@@ -1,5 +1,6 @@
 using JindoMeta.Backend.Raft.Snapshots;
 using JindoMeta.Backend.Raft.StateMachine;
+using JindoMeta.Backend.RocksDb;
 using JindoMeta.Namespace.Security;
 using JindoMeta.Raft;
 
@@ -15,9 +16,10 @@ internal sealed class StateMachineFixture : IDisposable
     public string PathOf(string name) => _root.Sub(name);
 
     /// <summary>Opens (or reopens) the machine called <paramref name="name"/>; disposed with the fixture unless closed first.</summary>
-    public NamespaceStateMachine Open(string name)
+    public NamespaceStateMachine Open(string name, RetryCacheLimits? retryCache = null)
     {
-        var machine = NamespaceStateMachine.Open(new NamespaceStateMachineOptions { Directory = PathOf(name) }, PermissionSettings.Default);
+        var options = new NamespaceStateMachineOptions { Directory = PathOf(name), RetryCache = retryCache ?? RetryCacheLimits.Default };
+        var machine = NamespaceStateMachine.Open(options, PermissionSettings.Default);
         _open.Add(machine);
         return machine;
     }

@@ -18,10 +18,11 @@ public sealed class FakeNamespaceServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeNamespaceServer(WebApplication app, ConcurrentQueue<(string Method, string? User, string Detail)> calls)
+    private FakeNamespaceServer(WebApplication app, ConcurrentQueue<(string Method, string? User, string Detail)> calls, ConcurrentQueue<(string Method, string? ClientId, string? CallId)> callIds)
     {
         _app = app;
         Calls = calls;
+        CallIds = callIds;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Address = $"127.0.0.1:{new Uri(address).Port}";
     }
@@ -30,21 +31,25 @@ public sealed class FakeNamespaceServer : IAsyncDisposable
 
     public ConcurrentQueue<(string Method, string? User, string Detail)> Calls { get; }
 
+    /// <summary>The retry-cache ids (x-jindo-client-id, x-jindo-call-id) of every call, in arrival order.</summary>
+    public ConcurrentQueue<(string Method, string? ClientId, string? CallId)> CallIds { get; }
+
     public int CallCount(string method) => Calls.Count(c => c.Method == method);
 
     /// <summary>Starts a server; <paramref name="answer"/> runs for every call and may throw RpcException or delay.</summary>
     public static async Task<FakeNamespaceServer> StartAsync(Func<string, ServerCallContext, Task> answer, Func<ListStatusRequest, ListStatusResponse>? list = null)
     {
         var calls = new ConcurrentQueue<(string, string?, string)>();
+        var callIds = new ConcurrentQueue<(string, string?, string?)>();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(new ScriptedService(calls, answer, list));
+        builder.Services.AddSingleton(new ScriptedService(calls, callIds, answer, list));
         var app = builder.Build();
         app.MapGrpcService<ScriptedService>();
         await app.StartAsync();
-        return new FakeNamespaceServer(app, calls);
+        return new FakeNamespaceServer(app, calls, callIds);
     }
 
     /// <summary>An address where nothing listens (connection refused).</summary>
@@ -65,7 +70,7 @@ public sealed class FakeNamespaceServer : IAsyncDisposable
     }
 
     private sealed class ScriptedService(
-        ConcurrentQueue<(string, string?, string)> calls, Func<string, ServerCallContext, Task> answer, Func<ListStatusRequest, ListStatusResponse>? list)
+        ConcurrentQueue<(string, string?, string)> calls, ConcurrentQueue<(string, string?, string?)> callIds, Func<string, ServerCallContext, Task> answer, Func<ListStatusRequest, ListStatusResponse>? list)
         : NamespaceService.NamespaceServiceBase
     {
         public override Task<FileStatusResponse> GetFileInfo(GetFileInfoRequest request, ServerCallContext context) =>
@@ -83,6 +88,7 @@ public sealed class FakeNamespaceServer : IAsyncDisposable
         private async Task<TResponse> Handle<TRequest, TResponse>(string method, TRequest request, ServerCallContext context, Func<TRequest, TResponse> reply)
         {
             calls.Enqueue((method, context.RequestHeaders.GetValue("x-jindo-user"), request!.ToString()!));
+            callIds.Enqueue((method, context.RequestHeaders.GetValue("x-jindo-client-id"), context.RequestHeaders.GetValue("x-jindo-call-id")));
             await answer(method, context);
             return reply(request);
         }

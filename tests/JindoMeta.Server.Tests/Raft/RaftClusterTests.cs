@@ -11,7 +11,7 @@ namespace JindoMeta.Server.Tests.Raft;
 /// Three real daemons with namespace.backend.type = raft on 127.0.0.1, 127.0.0.2 and 127.0.0.3 (each on the same
 /// client and raft ports, as three hosts would be), driven through the real client with the rpc-address list.
 /// </summary>
-public sealed class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class RaftClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly string[] Hosts = RaftDaemonCluster.Hosts;
     private readonly RaftDaemonCluster _cluster = new();
