@@ -1,4 +1,3 @@
-using System.Net;
 using JindoMeta.Backend.Raft.Cluster;
 using JindoMeta.Backend.Raft.LogStore;
 using JindoMeta.Backend.Raft.StateMachine;
@@ -10,16 +9,20 @@ using Microsoft.Extensions.Logging;
 
 namespace JindoMeta.Backend.Raft;
 
-/// <summary>What one header node needs to run one namespace on the raft backend.</summary>
+/// <summary>What one header node needs to run one namespace on the raft backend: each namespace is its own raft
+/// group (log, state, leader), and the groups of a node share its peer listener.</summary>
 public sealed record RaftBackendOptions
 {
     public required RaftTopology Topology { get; init; }
 
+    /// <summary>The namespace: the raft group's name on the peer port (every node must serve the same ones).</summary>
+    public required string Namespace { get; init; }
+
     /// <summary>This namespace's directory on this node: raft-log/ (synced) and state/ live under it.</summary>
     public required string DataDirectory { get; init; }
 
-    /// <summary>The address the peer listener binds (the node's own address; 0.0.0.0 for every address).</summary>
-    public required IPAddress PeerBindAddress { get; init; }
+    /// <summary>This node's peer listener (port 8103), shared by its namespaces; the backend registers its group there.</summary>
+    public required RaftPeerHost PeerHost { get; init; }
 
     public RocksDbOptions Storage { get; init; } = new();
 
@@ -41,7 +44,7 @@ public sealed record RaftBackendOptions
 
 public sealed partial class RaftNamespaceBackend
 {
-    private RaftPeerHost? _peerHost;
+    private IDisposable? _peerRegistration;
     private GrpcRaftTransport? _transport;
     private RocksRaftLogStore? _log;
     private FileRaftFaults? _faults;
@@ -50,8 +53,7 @@ public sealed partial class RaftNamespaceBackend
     /// the host stops this node rather than run a split cluster.</summary>
     public event Action<string>? PeersDisagree;
 
-    /// <summary>Opens the log and the state, starts the peer listener on this node's raft port and the driver.</summary>
-    /// <exception cref="IOException">The raft port cannot be bound.</exception>
+    /// <summary>Opens the log and the state, joins the namespace's group to the peer listener and starts the driver.</summary>
     public static async Task<RaftNamespaceBackend> StartAsync(RaftBackendOptions options, PermissionSettings permissions, TimeProvider clock)
     {
         var topology = options.Topology;
@@ -75,6 +77,7 @@ public sealed partial class RaftNamespaceBackend
             {
                 SelfId = self.NodeId,
                 Configuration = topology.Configuration,
+                Group = options.Namespace,
                 Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
                 Faults = faults,
             };
@@ -104,13 +107,14 @@ public sealed partial class RaftNamespaceBackend
 
             receiver.Refused += OnRefused;
             transport.PeerRefused += OnRefused;
-            var host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions
+            options.PeerHost.Receivers.Refused += OnRefused; // a peer replicating a namespace this node does not serve
+            started = new RaftNamespaceBackend(driver, stateMachine, topology, clock)
             {
-                Address = options.PeerBindAddress,
-                Port = topology.SelfPeerPort,
-                Receiver = receiver,
-            }).ConfigureAwait(false);
-            started = new RaftNamespaceBackend(driver, stateMachine, topology, clock) { _peerHost = host, _transport = transport, _log = log, _faults = faults };
+                _peerRegistration = options.PeerHost.Receivers.Register(options.Namespace, receiver),
+                _transport = transport,
+                _log = log,
+                _faults = faults,
+            };
             driver.Start();
             return started;
         }

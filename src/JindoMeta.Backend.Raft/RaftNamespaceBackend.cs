@@ -154,14 +154,11 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         };
     }
 
-    /// <summary>Stops serving peers, stops the driver (in-flight proposals fail as outcome unknown), then closes the stores.</summary>
+    /// <summary>Leaves the peer listener, stops the driver (in-flight proposals fail as outcome unknown), then closes the stores.</summary>
     public async ValueTask DisposeAsync()
     {
         await _leaderWatch.DisposeAsync().ConfigureAwait(false);
-        if (_peerHost is not null)
-        {
-            await _peerHost.DisposeAsync().ConfigureAwait(false);
-        }
+        _peerRegistration?.Dispose(); // peers' streams for this namespace now get UNAVAILABLE
 
         await _driver.DisposeAsync().ConfigureAwait(false);
         if (_transport is not null)

@@ -14,6 +14,10 @@ public sealed class GrpcRaftTransportOptions
     /// every stream presents.</summary>
     public required InitialConfiguration Configuration { get; init; }
 
+    /// <summary>The raft group (the namespace) this transport carries; sent with every stream so one peer listener
+    /// serves every namespace. <see cref="RaftPeerReceivers.DefaultGroup"/> when a node runs a single group.</summary>
+    public string Group { get; init; } = RaftPeerReceivers.DefaultGroup;
+
     /// <summary>Messages queued per peer while its stream is busy or down; beyond it new messages are dropped and
     /// counted. 4 096: a leader at 256 in-flight appends plus heartbeats and responses stays well below it.</summary>
     public int MaxQueuedMessages { get; init; } = 4096;

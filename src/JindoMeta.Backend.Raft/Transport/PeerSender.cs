@@ -40,6 +40,7 @@ internal sealed class PeerSender : IAsyncDisposable
         {
             { RaftPeerHeaders.From, options.SelfId.ToString(CultureInfo.InvariantCulture) },
             { RaftPeerHeaders.ConfigurationFingerprint, fingerprint },
+            { RaftPeerHeaders.Group, options.Group },
         };
         _channel = GrpcChannel.ForAddress(PeerUri(peer), new GrpcChannelOptions
         {

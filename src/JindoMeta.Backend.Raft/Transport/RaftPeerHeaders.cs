@@ -8,4 +8,7 @@ public static class RaftPeerHeaders
 
     /// <summary>The sender's <see cref="RaftConfigurationFingerprint"/>.</summary>
     public const string ConfigurationFingerprint = "x-jindo-raft-conf-sha256";
+
+    /// <summary>The raft group (namespace) the stream belongs to; one listener serves every namespace of a node.</summary>
+    public const string Group = "x-jindo-raft-group";
 }

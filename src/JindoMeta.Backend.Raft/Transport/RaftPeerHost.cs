@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace JindoMeta.Backend.Raft.Transport;
 
 /// <summary>The raft peer listener (port 8103): its own Kestrel server, HTTP/2 without TLS, serving only
-/// <c>RaftPeerService</c> into a <see cref="RaftPeerReceiver"/>. Separate from the client endpoint (8101) so peer
+/// <c>RaftPeerService</c>, each stream into the <see cref="RaftPeerReceiver"/> of its raft group (namespace). Separate from the client endpoint (8101) so peer
 /// traffic has its own limits and the backend does not depend on the server project.</summary>
 public sealed class RaftPeerHost : IAsyncDisposable
 {
@@ -29,6 +29,9 @@ public sealed class RaftPeerHost : IAsyncDisposable
     public IPEndPoint EndPoint { get; }
 
     public int Port => EndPoint.Port;
+
+    /// <summary>The raft groups this listener routes to.</summary>
+    public required RaftPeerReceivers Receivers { get; init; }
 
     /// <summary>Binds and starts serving.</summary>
     /// <exception cref="IOException">The address is in use or cannot be bound.</exception>
@@ -50,7 +53,7 @@ public sealed class RaftPeerHost : IAsyncDisposable
             kestrel.Listen(options.Address, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
-        builder.Services.AddSingleton(options.Receiver);
+        builder.Services.AddSingleton(options.Receivers);
         builder.Services.AddRouting();
         builder.Services.AddGrpc(grpc =>
         {
@@ -72,7 +75,7 @@ public sealed class RaftPeerHost : IAsyncDisposable
             throw;
         }
 
-        return new RaftPeerHost(app, BoundEndPoint(app, options), options.ShutdownTimeout);
+        return new RaftPeerHost(app, BoundEndPoint(app, options), options.ShutdownTimeout) { Receivers = options.Receivers };
     }
 
     /// <summary>Stops listening: open peer streams end with UNAVAILABLE (their senders reconnect with backoff).</summary>

@@ -12,7 +12,8 @@ public sealed class RaftPeerHostOptions
     /// <summary>The port to bind (8103 by convention); 0 lets the system choose (tests), see <see cref="RaftPeerHost.Port"/>.</summary>
     public required int Port { get; init; }
 
-    public required RaftPeerReceiver Receiver { get; init; }
+    /// <summary>The raft groups served, one per namespace (<see cref="RaftPeerReceivers.Of"/> for a single one).</summary>
+    public required RaftPeerReceivers Receivers { get; init; }
 
     /// <summary>Largest gRPC message accepted; keep it equal to the senders'
     /// <see cref="GrpcRaftTransportOptions.MaxGrpcMessageBytes"/>. 32 MiB.</summary>

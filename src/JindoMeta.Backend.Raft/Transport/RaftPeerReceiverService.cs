@@ -6,12 +6,13 @@ namespace JindoMeta.Backend.Raft.Transport;
 
 /// <summary>The gRPC side of <see cref="RaftPeerReceiver"/>: reads a peer's stream of batches until the peer closes it,
 /// the connection breaks, or this host stops.</summary>
-internal sealed class RaftPeerReceiverService(RaftPeerReceiver receiver, IHostApplicationLifetime lifetime) : RaftPeerService.RaftPeerServiceBase
+internal sealed class RaftPeerReceiverService(RaftPeerReceivers receivers, IHostApplicationLifetime lifetime) : RaftPeerService.RaftPeerServiceBase
 {
     public override async Task<SendSummary> Send(IAsyncStreamReader<RaftBatch> requestStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(requestStream);
         ArgumentNullException.ThrowIfNull(context);
+        var receiver = receivers.Resolve(context.RequestHeaders);
         var senderId = receiver.AdmitStream(context.RequestHeaders);
 
         // Peer streams never end on their own; without the stopping token a host shutdown would wait for its timeout.

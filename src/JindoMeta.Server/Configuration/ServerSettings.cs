@@ -52,11 +52,6 @@ public sealed record ServerSettings
         RaftTopology? raft = null;
         if (backend == "raft")
         {
-            if (namespaces.Length != 1)
-            {
-                throw new ConfigException($"{ConfigKeys.BackendType} = raft serves one namespace per cluster in this build; {ConfigKeys.Namespaces} lists {namespaces.Length}");
-            }
-
             var initialConf = config[ConfigKeys.RaftInitialConf]
                 ?? throw new ConfigException($"{ConfigKeys.BackendType} = raft needs {ConfigKeys.RaftInitialConf} (host:port:priority of the three nodes, e.g. 127.0.0.1:8103:0,127.0.0.2:8103:0,127.0.0.3:8103:0)");
             try

@@ -113,20 +113,47 @@ public static class JindoMetaServer
             return OpenRocksDbNamespaces(settings);
         }
 
-        var name = settings.Namespaces[0];
-        var raft = await RaftNamespaceBackend.StartAsync(new RaftBackendOptions
+        // One peer listener for the node; each namespace is its own raft group on it (its own log, state and leader).
+        var host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions
         {
-            Topology = topology,
-            DataDirectory = settings.StoreDirectory(name),
-            PeerBindAddress = settings.BindAddress,
-            Storage = settings.RocksDb,
-            SnapshotEveryEntries = settings.RaftSnapshotEveryEntries,
-            CompactionMargin = settings.RaftCompactionMargin,
-            Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
-            ReadMode = settings.RaftReadMode,
-            FaultRulesFile = Environment.GetEnvironmentVariable(FileRaftFaults.EnvironmentVariable) is { Length: > 0 } faults ? faults : null,
-        }, settings.Permissions, TimeProvider.System).ConfigureAwait(false);
-        return new NamespaceRegistry(new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal) { [name] = raft });
+            Address = settings.BindAddress,
+            Port = topology.SelfPeerPort,
+            Receivers = new RaftPeerReceivers(),
+        }).ConfigureAwait(false);
+        var backends = new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var name in settings.Namespaces)
+            {
+                backends[name] = await RaftNamespaceBackend.StartAsync(new RaftBackendOptions
+                {
+                    Topology = topology,
+                    Namespace = name,
+                    DataDirectory = settings.StoreDirectory(name),
+                    PeerHost = host,
+                    Storage = settings.RocksDb,
+                    SnapshotEveryEntries = settings.RaftSnapshotEveryEntries,
+                    CompactionMargin = settings.RaftCompactionMargin,
+                    Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
+                    ReadMode = settings.RaftReadMode,
+                    FaultRulesFile = Environment.GetEnvironmentVariable(FileRaftFaults.EnvironmentVariable) is { Length: > 0 } faults ? faults : null,
+                }, settings.Permissions, TimeProvider.System).ConfigureAwait(false);
+            }
+
+            host.Receivers.Seal(); // from now on a peer's stream for a namespace not served here is a misconfiguration
+        }
+        catch
+        {
+            foreach (var backend in backends.Values)
+            {
+                await backend.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new NamespaceRegistry(backends, sharedByBackends: host);
     }
 
     private static NamespaceRegistry OpenRocksDbNamespaces(ServerSettings settings)

@@ -4,7 +4,9 @@ using JindoMeta.Namespace.Errors;
 namespace JindoMeta.Server.Services;
 
 /// <summary>The namespaces this server serves (jfs.namespaces), each with its own backend.</summary>
-public sealed class NamespaceRegistry(IReadOnlyDictionary<string, INamespaceBackend> backends) : IAsyncDisposable
+/// <param name="backends">The backend of each namespace.</param>
+/// <param name="sharedByBackends">What the backends share and the registry closes after them (the raft peer listener).</param>
+public sealed class NamespaceRegistry(IReadOnlyDictionary<string, INamespaceBackend> backends, IAsyncDisposable? sharedByBackends = null) : IAsyncDisposable
 {
     public IReadOnlyDictionary<string, INamespaceBackend> Backends { get; } = backends;
 
@@ -33,6 +35,11 @@ public sealed class NamespaceRegistry(IReadOnlyDictionary<string, INamespaceBack
         foreach (var backend in Backends.Values)
         {
             await backend.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (sharedByBackends is not null)
+        {
+            await sharedByBackends.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

@@ -14,7 +14,7 @@ public sealed class FaultHookTests
         var port = Loopback.FreePort(Loopback.AddressOf(1));
         var configuration = InitialConfiguration.Parse(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}:0,127.0.0.2:{port}:0,127.0.0.3:{port}:0"));
         var delivered = new ConcurrentQueue<Message>();
-        await using var host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = port, Receiver = new RaftPeerReceiver(1, configuration, delivered.Enqueue) });
+        await using var host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = port, Receivers = RaftPeerReceivers.Of(new RaftPeerReceiver(1, configuration, delivered.Enqueue)) });
         var faults = new ByTermFaults();
         await using var sender = new GrpcRaftTransport(new GrpcRaftTransportOptions { SelfId = 2, Configuration = configuration, Faults = faults });
 

@@ -155,7 +155,7 @@ internal sealed class GrpcRaftCluster : IAsyncDisposable
         /// <summary>Starts the peer listener on the node's configured port (again, after <see cref="StopHostAsync"/>).</summary>
         public async Task StartHostAsync()
         {
-            _host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(Id), Port = Member.Port, Receiver = Receiver });
+            _host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(Id), Port = Member.Port, Receivers = RaftPeerReceivers.Of(Receiver) });
         }
 
         /// <summary>Closes the listener: the node hears nothing, while its driver and transport keep running.</summary>

@@ -20,7 +20,7 @@ public sealed class LoopbackThroughputTests(ITestOutputHelper output)
         var configuration = InitialConfiguration.Parse(string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}:0,127.0.0.2:{port}:0,127.0.0.3:{port}:0"));
         var delivered = new ConcurrentQueue<ulong>();
         var receiver = new RaftPeerReceiver(1, configuration, message => delivered.Enqueue(message.Commit));
-        await using var host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = port, Receiver = receiver });
+        await using var host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = port, Receivers = RaftPeerReceivers.Of(receiver) });
         await using var sender = new GrpcRaftTransport(new GrpcRaftTransportOptions { SelfId = 2, Configuration = configuration });
         var entry = new Entry(1, 1, new byte[64]);
         sender.Send([new Message { Type = MessageType.Heartbeat, From = 2, To = 1, Term = 1 }]);

@@ -22,7 +22,7 @@ public sealed class PeerAdmissionTests(ITestOutputHelper output) : IAsyncLifetim
     {
         // Node 1 listens on port 0 (the system picks); the list names the picked port so node 2's transport finds it.
         var placeholder = InitialConfiguration.Parse("127.0.0.1:1:0,127.0.0.2:8103:0,127.0.0.3:8103:0");
-        var probe = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = 0, Receiver = new RaftPeerReceiver(1, placeholder, _ => { }) });
+        var probe = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = 0, Receivers = RaftPeerReceivers.Of(new RaftPeerReceiver(1, placeholder, _ => { })) });
         var port = probe.Port;
         Assert.NotEqual(0, port);
         await probe.DisposeAsync();
@@ -30,7 +30,7 @@ public sealed class PeerAdmissionTests(ITestOutputHelper output) : IAsyncLifetim
         _configuration = Configuration(port, priorityOfNode3: 0);
         _receiver = new RaftPeerReceiver(1, _configuration, _delivered.Enqueue, new TestOutputLogger(output, "receiver1"));
         _receiver.Refused += _refusals.Enqueue;
-        _host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = port, Receiver = _receiver });
+        _host = await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = port, Receivers = RaftPeerReceivers.Of(_receiver) });
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
@@ -148,7 +148,7 @@ public sealed class PeerAdmissionTests(ITestOutputHelper output) : IAsyncLifetim
     public async Task Second_listener_on_a_port_in_use_fails_to_start_with_an_IOException()
     {
         var error = await Assert.ThrowsAnyAsync<IOException>(async () =>
-            await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = _host.Port, Receiver = _receiver }));
+            await RaftPeerHost.StartAsync(new RaftPeerHostOptions { Address = Loopback.AddressOf(1), Port = _host.Port, Receivers = RaftPeerReceivers.Of(_receiver) }));
 
         Assert.Contains(_host.Port.ToString(CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
     }
