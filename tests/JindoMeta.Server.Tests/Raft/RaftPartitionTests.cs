@@ -3,7 +3,9 @@ using System.Diagnostics;
 using JindoMeta.Client;
 using JindoMeta.Server.Tests.Support;
 using Xunit.Abstractions;
+using Health = JindoMeta.Protos.Grpc.Health.V1;
 using Proto = JindoMeta.Protos.V1;
+using ServingStatus = JindoMeta.Protos.Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace JindoMeta.Server.Tests.Raft;
 
@@ -54,6 +56,8 @@ public sealed class RaftPartitionTests(ITestOutputHelper output)
 
         await RaftDaemonCluster.WaitForAsync(async () => await cluster.RoleAsync(oldLeader) != "LEADER", "the isolated leader to step down", TimeSpan.FromSeconds(10));
         var steppedDownAfter = clock.ElapsedMilliseconds - cutAt;
+        // Knowing no leader, it tells load balancers and probes not to send it calls.
+        await RaftDaemonCluster.WaitForAsync(async () => await HealthAsync(cluster, oldLeader) == ServingStatus.NotServing, "the isolated node's health to say NOT_SERVING");
         var newLeader = -1;
         await RaftDaemonCluster.WaitForAsync(async () =>
         {
@@ -73,6 +77,7 @@ public sealed class RaftPartitionTests(ITestOutputHelper output)
 
         await cluster.HealAsync();
         await RaftDaemonCluster.WaitForAsync(async () => await cluster.RoleAsync(oldLeader) == "FOLLOWER", "the old leader to rejoin as a follower");
+        await RaftDaemonCluster.WaitForAsync(async () => await HealthAsync(cluster, oldLeader) == ServingStatus.Serving, "the rejoined node's health to say SERVING");
         await Task.Delay(500);
         await stop.CancelAsync();
         await Task.WhenAll(writers);
@@ -100,6 +105,13 @@ public sealed class RaftPartitionTests(ITestOutputHelper output)
         var checksums = await cluster.ChecksumsOfQuiescedReplicasAsync();
         Assert.True(checksums.Distinct().Count() == 1, $"replicas differ after healing: {string.Join(", ", checksums)}");
         output.WriteLine($"old leader node {oldLeader + 1} stepped down {steppedDownAfter} ms after the cut; node {newLeader + 1} took over; {acknowledged.Count} writes acknowledged; terms seen: {string.Join(",", leadersByTerm.Keys.Order())}");
+    }
+
+    private static async Task<ServingStatus> HealthAsync(RaftDaemonCluster cluster, int index)
+    {
+        using var raw = new RawClient(cluster.Nodes[index]!.Address);
+        var health = new Health.Health.HealthClient(raw.Channel);
+        return (await health.CheckAsync(new Health.HealthCheckRequest { Service = "jindometa.v1.NamespaceService" })).Status;
     }
 
     /// <summary>Polls every node's own view (role and term) and records which nodes claimed leadership in each term.</summary>
