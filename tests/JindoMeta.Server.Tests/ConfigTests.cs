@@ -108,6 +108,19 @@ public sealed class ConfigTests
     }
 
     [Theory]
+    [InlineData("safe", JindoMeta.Raft.ReadOnlyMode.Safe)]
+    [InlineData("lease", JindoMeta.Raft.ReadOnlyMode.LeaseBased)]
+    public void The_raft_read_mode_key_picks_readindex_or_lease_reads(string value, JindoMeta.Raft.ReadOnlyMode expected)
+    {
+        var config = EffectiveConfig.Load(null, null, NoEnvironment,
+            ["namespace.backend.type=raft", "namespace.rpc.bind-host=127.0.0.1", "namespace.backend.raft.initial-conf=127.0.0.1:8103:0,127.0.0.2:8103:0,127.0.0.3:8103:0", $"namespace.backend.raft.read-mode={value}"]);
+
+        Assert.Equal(expected, ServerSettings.From(config).RaftReadMode);
+        var wrong = Assert.Throws<ConfigException>(() => EffectiveConfig.Load(null, null, NoEnvironment, ["namespace.backend.raft.read-mode=fast"]));
+        Assert.Contains("namespace.backend.raft.read-mode", wrong.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(new[] { "namespace.backend.type=raft" }, "namespace.backend.type = raft needs namespace.backend.raft.initial-conf")]
     [InlineData(new[] { "namespace.backend.type=raft", "namespace.backend.raft.initial-conf=127.0.0.1:8103:0,127.0.0.2:8103:0" }, "lists 2 member(s)")]
     [InlineData(new[] { "namespace.backend.type=raft", "namespace.rpc.bind-host=127.0.0.9", "namespace.backend.raft.initial-conf=127.0.0.1:8103:0,127.0.0.2:8103:0,127.0.0.3:8103:0" }, "none of the members")]

@@ -49,11 +49,12 @@ public sealed class ErrorCodeContractTests
     }
 
     [Fact]
-    public void An_unknown_outcome_is_never_resent_by_the_client()
+    public void An_unknown_outcome_is_resent_only_where_the_servers_remember_calls()
     {
         var error = ErrorMapping.ToRpcException(new NamespaceError(ErrorCode.OutcomeUnknown, "leadership changed"));
 
         Assert.Equal(RetryAction.Fail, RetryRule.Decide(error, RetrySafety.NotIdempotent));
         Assert.Equal(RetryAction.Fail, RetryRule.Decide(error, RetrySafety.Idempotent));
+        Assert.Equal(RetryAction.BackoffAndRotate, RetryRule.Decide(error, RetrySafety.NotIdempotent, remembered: true)); // same ids: the retry cache answers
     }
 }
