@@ -67,7 +67,9 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         byte[] payload;
         try
         {
-            payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, _clock.GetUtcNow().ToUnixTimeMilliseconds(), call.ClientId, call.CallId));
+            // Never before the newest change: a new leader whose clock is behind the old one's must not make times go back.
+            var time = Math.Max(_clock.GetUtcNow().ToUnixTimeMilliseconds(), _stateMachine.LastChangeTimeMs);
+            payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, time, call.ClientId, call.CallId));
         }
         catch (CommandNotReplicableException e)
         {

@@ -90,6 +90,7 @@ public sealed partial class NamespaceStateMachine
             _changeFeed = new RocksDbChangeFeed(restored, () => LastChangeIndex);
             var (applied, lastChange) = ReadProgress(restored);
             Volatile.Write(ref _lastChangeIndex, lastChange);
+            Volatile.Write(ref _lastChangeTimeMs, TimeOfChange(_changeFeed, lastChange));
             Volatile.Write(ref _appliedIndex, applied);
         }
         finally

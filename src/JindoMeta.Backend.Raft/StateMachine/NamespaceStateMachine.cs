@@ -65,6 +65,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
     private RocksDbChangeFeed _changeFeed;
     private ulong _appliedIndex;
     private long _lastChangeIndex;
+    private long _lastChangeTimeMs;
     private int _snapshotsRestored;
     private volatile StateMachineStoppedException? _stopped;
     private int _disposed;
@@ -79,6 +80,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         _latestState = new RocksDbNamespaceState(store);
         _changeFeed = new RocksDbChangeFeed(store, () => LastChangeIndex);
         (_appliedIndex, _lastChangeIndex) = ReadProgress(store);
+        _lastChangeTimeMs = TimeOfChange(_changeFeed, _lastChangeIndex);
     }
 
     /// <summary>The last raft index applied (read from the store on open; 0 for a new state).</summary>
@@ -86,6 +88,10 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
 
     /// <summary>Index of the newest change-feed entry (commands that changed something; failed ones do not count).</summary>
     public long LastChangeIndex => Volatile.Read(ref _lastChangeIndex);
+
+    /// <summary>The command time of the newest change (the leader that stamped it). A new leader never stamps an
+    /// earlier time (see <see cref="RaftNamespaceBackend"/>), so times in the tree do not go back across a failover.</summary>
+    public long LastChangeTimeMs => Volatile.Read(ref _lastChangeTimeMs);
 
     public NamespaceEngine Engine => _engine;
 
@@ -131,12 +137,14 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         _batch.Clear();
         object? result = null;
         var changeIndex = _lastChangeIndex;
+        long replicatedTime = 0;
         if (entry.Data.Length > 0)
         {
             ReplicatedCommand replicated;
             try
             {
                 replicated = NamespaceCommandCodec.Decode(entry.Data);
+                replicatedTime = replicated.TimestampMs;
             }
             catch (FormatException e)
             {
@@ -196,6 +204,11 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
             throw Stop($"Writing raft entry {entry.Index} to the state store {_store.Path} failed: {e.Message} The state machine stopped at applied index {applied}.", e);
         }
 
+        if (changeIndex != _lastChangeIndex)
+        {
+            Volatile.Write(ref _lastChangeTimeMs, Math.Max(_lastChangeTimeMs, replicatedTime));
+        }
+
         Volatile.Write(ref _lastChangeIndex, changeIndex);
         Volatile.Write(ref _appliedIndex, entry.Index);
         return result;
@@ -222,6 +235,9 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
 
         _storeLock.Dispose();
     }
+
+    private static long TimeOfChange(RocksDbChangeFeed feed, long index) =>
+        index > 0 && feed.Read(index, 1) is [var newest] ? newest.TimestampMs : FormatTimestampMs;
 
     private static (ulong Applied, long LastChange) ReadProgress(NamespaceStore store)
     {
