@@ -80,6 +80,18 @@ public sealed class InProcessRaftNamespace : INamespaceBackend
     public ValueTask<Result<ContentSummary>> GetContentSummaryAsync(string path, CallerIdentity caller, CancellationToken cancellationToken = default) =>
         OnLeaderAsync(node => node.GetContentSummaryAsync(path, caller, cancellationToken), cancellationToken);
 
+    /// <summary>Hands leadership from the current leader to another node (through the backend's transfer).</summary>
+    public async Task MoveLeaderAsync()
+    {
+        var leader = _drivers.Values.First(d => d.Summary.Role == RaftRole.Leader).Summary.Id;
+        var target = Voters.First(id => id != leader);
+        var moved = await _nodes[leader - 1].TransferLeadershipAsync($"127.0.0.1:{7000 + target}", TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        if (!moved.IsOk)
+        {
+            throw new InvalidOperationException($"leadership did not move from node {leader} to node {target}: {moved.Error}");
+        }
+    }
+
     public BackendStatus GetStatus() => _nodes.First(n => n.GetStatus().Role == "LEADER").GetStatus();
 
     /// <summary>
