@@ -22,6 +22,8 @@ internal static class RandomCommandLog
         new("bob", []),
     ];
 
+    private static readonly Guid[] ClientIds = [new("6f1c2a4e-0000-4000-8000-000000000001"), new("6f1c2a4e-0000-4000-8000-000000000002"), new("6f1c2a4e-0000-4000-8000-000000000003")];
+
     private static readonly string?[] Principals = ["alice", "bob", "staff", "supergroup", null];
 
     /// <summary>Entries 1..<paramref name="count"/> of term 1, the payloads as a leader would propose them.</summary>
@@ -30,6 +32,7 @@ internal static class RandomCommandLog
         var random = new Random(seed);
         var entries = new List<Entry>(count);
         var timestamp = 1_700_000_000_000L;
+        var sent = new List<ReplicatedCommand>();
         for (var index = 1; index <= count; index++)
         {
             if (random.Next(20) == 0)
@@ -39,10 +42,20 @@ internal static class RandomCommandLog
             }
 
             timestamp += random.Next(0, 5); // equal times happen too
-            var command = NextCommand(random);
-            var clientId = new Guid(random.GetItems<byte>(Enumerable.Range(0, 256).Select(b => (byte)b).ToArray(), 16));
-            var payload = NamespaceCommandCodec.Encode(new ReplicatedCommand(command, timestamp, clientId, index));
-            entries.Add(new Entry((ulong)index, 1, payload));
+            ReplicatedCommand replicated;
+            if (sent.Count > 0 && random.Next(15) == 0)
+            {
+                // A client's retry of an earlier call (same ids, later time): the retry cache must answer it alike everywhere.
+                var earlier = sent[random.Next(sent.Count)];
+                replicated = earlier with { TimestampMs = timestamp };
+            }
+            else
+            {
+                replicated = new ReplicatedCommand(NextCommand(random), timestamp, ClientIds[random.Next(ClientIds.Length)], index);
+                sent.Add(replicated);
+            }
+
+            entries.Add(new Entry((ulong)index, 1, NamespaceCommandCodec.Encode(replicated)));
         }
 
         return entries;
