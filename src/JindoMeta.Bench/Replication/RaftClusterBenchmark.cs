@@ -70,11 +70,16 @@ public static class RaftClusterBenchmark
         }
 
         Console.WriteLine();
+        Console.WriteLine("failover clients: raft = JindoMetaClient with the 3 addresses and its default retry rule; etcd = the 3 endpoints in turn, 1 s per attempt");
         foreach (var failover in failovers)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"failover {failover.System,-5}: kill leader -> first acknowledged write: p50 {failover.P50,6:N0} ms, p99 {failover.P99,6:N0} ms, max {failover.Max,6:N0} ms " +
                 $"over {failover.Milliseconds.Count} kills ({failover.FailedWrites} writes failed, {failover.AcknowledgedWrites} acknowledged)"));
+            if (failover.LastFailure is { } failure)
+            {
+                Console.WriteLine($"  last failed {failover.System} write: {failure.ReplaceLineEndings(" ")}");
+            }
         }
 
         var ratios = Ratios(settings, rows);
@@ -96,7 +101,7 @@ public static class RaftClusterBenchmark
             rows,
             ratios,
             syncs,
-            failover = failovers.Select(f => new { f.System, kills = f.Milliseconds.Count, p50Ms = f.P50, p99Ms = f.P99, maxMs = f.Max, f.FailedWrites, samplesMs = f.Milliseconds }),
+            failover = failovers.Select(f => new { f.System, kills = f.Milliseconds.Count, p50Ms = f.P50, p99Ms = f.P99, maxMs = f.Max, f.FailedWrites, f.LastFailure, samplesMs = f.Milliseconds }),
         }));
         return 0;
     }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace JindoMeta.Bench.Replication.Cluster;
 
 /// <summary>Failover times of one system: milliseconds from each leader SIGKILL to the first write acknowledged after it.</summary>
-public sealed record FailoverResult(string System, IReadOnlyList<double> Milliseconds, long FailedWrites, long AcknowledgedWrites)
+public sealed record FailoverResult(string System, IReadOnlyList<double> Milliseconds, long FailedWrites, long AcknowledgedWrites, string? LastFailure)
 {
     public double P50 => Percentile(0.50);
 
@@ -65,7 +65,7 @@ public static class FailoverProbe
             await writer;
         }
 
-        return new FailoverResult(system, samples, loop.Failed, loop.Acknowledged);
+        return new FailoverResult(system, samples, loop.Failed, loop.Acknowledged, loop.LastFailure);
     }
 
     private sealed class WriterLoop(Func<long, Task> write)
@@ -76,6 +76,10 @@ public static class FailoverProbe
         private long _acknowledged;
         private long _failed;
         private volatile bool _stopping;
+        private volatile string? _lastFailure;
+
+        /// <summary>What the client said when it last gave up on a write (type and message), for the report.</summary>
+        public string? LastFailure => _lastFailure;
 
         public long Acknowledged => Interlocked.Read(ref _acknowledged);
 
@@ -92,9 +96,10 @@ public static class FailoverProbe
                     await write(sequence++);
                 }
 #pragma warning disable CA1031 // any failure of one write is a failed write: the loop must survive it to measure the next
-                catch (Exception)
+                catch (Exception e)
 #pragma warning restore CA1031
                 {
+                    _lastFailure = $"{e.GetType().Name}: {e.Message}";
                     Interlocked.Increment(ref _failed);
                     continue;
                 }
