@@ -32,7 +32,7 @@ public static class RaftClusterBenchmark
             $"{settings.Connections} connections to the leader, {settings.Duration.TotalSeconds:0.#} s per row; failover: {settings.Kills} leader SIGKILLs");
         if (etcdBinary is null)
         {
-            Console.WriteLine($"# etcd skipped: no etcd binary (install it with `{EtcdCluster.InstallHint}`, or set ETCD_BINARY)");
+            Console.WriteLine($"# etcd skipped: no etcd binary{(Environment.GetEnvironmentVariable("ETCD_BINARY") is { Length: > 0 } set ? $" at ETCD_BINARY={set}" : "")}; install it with `{EtcdCluster.InstallHint}`");
         }
 
         var rows = new List<Measurement>();
@@ -56,10 +56,12 @@ public static class RaftClusterBenchmark
             failovers.Add(await MeasureRaftAsync(settings, directory.Path, Add));
         }
 
+        string? etcdVersion = null;
         if (etcdBinary is not null)
         {
             using var directory = new WorkDirectory(settings.WorkDirectory);
-            failovers.Add(await MeasureEtcdAsync(settings, etcdBinary, directory.Path, Add));
+            (var failover, etcdVersion) = await MeasureEtcdAsync(settings, etcdBinary, directory.Path, Add);
+            failovers.Add(failover);
         }
 
         Console.WriteLine();
@@ -97,7 +99,7 @@ public static class RaftClusterBenchmark
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             suite = "raft",
-            etcd = etcdBinary is null ? "skipped" : "3.4",
+            etcd = etcdVersion ?? "skipped",
             rows,
             ratios,
             syncs,
@@ -155,10 +157,13 @@ public static class RaftClusterBenchmark
             sequence => client.CreateAsync(new() { Path = $"/failover/f{sequence}", CreateParent = true }), Progress);
     }
 
-    private static async Task<FailoverResult> MeasureEtcdAsync(BenchSettings settings, string binary, string directory, Action<Measurement, SyncRow> add)
+    private static async Task<(FailoverResult Failover, string Version)> MeasureEtcdAsync(
+        BenchSettings settings, string binary, string directory, Action<Measurement, SyncRow> add)
     {
         await using var cluster = await EtcdCluster.StartAsync(binary, directory);
         var leader = await cluster.LeaderIndexAsync(TimeSpan.FromSeconds(60));
+        var version = (await cluster.StatusAsync(leader))?.Version ?? "unknown";
+        Progress($"etcd {version} ({binary}), leader on {cluster.ClientAddress(leader)}");
         var value = new byte[100];
         new Random(42).NextBytes(value);
         var grpcChannels = Enumerable.Range(0, settings.Connections).Select(_ => GrpcChannel.ForAddress($"http://{cluster.ClientAddress(leader)}")).ToArray();
@@ -201,8 +206,9 @@ public static class RaftClusterBenchmark
             }
         }
 
-        return await FailoverProbe.RunAsync("etcd", settings.Kills, cluster,
+        var failover = await FailoverProbe.RunAsync("etcd", settings.Kills, cluster,
             sequence => cluster.PutThroughAnyMemberAsync(new EtcdPutRequest(Encoding.UTF8.GetBytes($"/failover/k{sequence}"), value)), Progress);
+        return (failover, version);
     }
 
     private static SortedDictionary<string, double> Ratios(BenchSettings settings, List<Measurement> rows)

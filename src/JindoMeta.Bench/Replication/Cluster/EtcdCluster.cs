@@ -37,16 +37,18 @@ public sealed class EtcdCluster : IFailoverTarget, IAsyncDisposable
 
     public string ClientAddress(int index) => $"{Hosts[index]}:{ClientPort}";
 
-    /// <summary>The etcd binary (ETCD_BINARY, else /usr/bin/etcd, else `etcd` on PATH), or null when there is none.</summary>
+    /// <summary>
+    /// The etcd binary: ETCD_BINARY when set (null when that file does not exist: a way to skip etcd), else
+    /// /usr/bin/etcd, else `etcd` on PATH; null when there is none.
+    /// </summary>
     public static string? FindBinary()
     {
-        var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("ETCD_BINARY") is { Length: > 0 } configured)
         {
-            candidates.Add(configured);
+            return File.Exists(configured) ? configured : null;
         }
 
-        candidates.Add("/usr/bin/etcd");
+        var candidates = new List<string> { "/usr/bin/etcd" };
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "etcd")));
         return candidates.FirstOrDefault(File.Exists);
     }
