@@ -128,6 +128,12 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             detail["firstLogIndex"] = _log.FirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (_log is not null)
+        {
+            // Synced log writes since start: the benchmark divides their growth by the commit index's (syncs per entry).
+            detail["logSyncs"] = _log.SyncedWrites.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var progress = _driver.Status?.Progress ?? new Dictionary<ulong, ProgressStatus>();
         var nodes = new List<BackendNodeStatus>(_topology.Peers.Count);
         foreach (var peer in _topology.Peers)

@@ -40,6 +40,11 @@ internal sealed partial class GroupCommitWriter
             try
             {
                 _store.Database.Write(group.Batch, _options.SyncWrites);
+                if (_options.SyncWrites)
+                {
+                    Interlocked.Increment(ref _syncedWrites);
+                }
+
                 Volatile.Write(ref _lastChangeIndex, group.LastChangeIndex);
             }
             catch (Exception e) when (e is RocksDbException or ObjectDisposedException or InvalidOperationException)

@@ -46,6 +46,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private long _groups;
     private long _commands;
     private long _rowsWritten;
+    private long _syncedWrites;
     private volatile NamespaceError? _failure;
 
     public GroupCommitWriter(NamespaceStore store, NamespaceEngine engine, TimeProvider clock, RocksDbBackendOptions options)
@@ -78,6 +79,9 @@ internal sealed partial class GroupCommitWriter : IDisposable
     /// <summary>Groups committed, commands they held and RocksDB rows written, since start.</summary>
     public (long Groups, long Commands, long Rows) GroupStatistics =>
         (Volatile.Read(ref _groups), Volatile.Read(ref _commands), Volatile.Read(ref _rowsWritten));
+
+    /// <summary>Store writes issued with sync=true since start (a group that changed nothing writes nothing).</summary>
+    public long SyncedWrites => Volatile.Read(ref _syncedWrites);
 
     public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken)
     {

@@ -85,6 +85,7 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
             ["commandsPerSyncedWrite"] = CommandsPerGroup().ToString("F1", System.Globalization.CultureInfo.InvariantCulture),
             ["rowsPerCommand"] = RowsPerCommand().ToString("F2", System.Globalization.CultureInfo.InvariantCulture),
             ["syncWrites"] = _options.SyncWrites ? "true" : "false",
+            ["syncs"] = _writer.SyncedWrites.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["changeFeedFirstIndex"] = ChangeFeed.FirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["estimatedEntries"] = (_store.Database.GetPropertyInt("rocksdb.estimate-num-keys", _store.Dentries) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
         })

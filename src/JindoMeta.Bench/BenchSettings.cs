@@ -2,8 +2,9 @@ using System.Globalization;
 
 namespace JindoMeta.Bench;
 
-/// <summary>Command-line settings shared by every suite; <see cref="Only"/> runs just the scenarios whose name contains it.</summary>
-public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnlyList<int> Callers, string WorkDirectory, string? Only = null, int Connections = 4)
+/// <summary>Command-line settings shared by every suite; <see cref="Only"/> runs just the scenarios whose name contains it;
+/// <see cref="Kills"/> is how many leader SIGKILLs the raft suite's failover measurement makes.</summary>
+public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnlyList<int> Callers, string WorkDirectory, string? Only = null, int Connections = 4, int Kills = 20)
 {
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
@@ -13,6 +14,7 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
         var work = Path.Combine(Path.GetTempPath(), "jindometa-bench");
         string? only = null;
         var connections = 4;
+        var kills = 20;
         for (var i = 0; i < args.Count; i++)
         {
             var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -33,17 +35,20 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
                 case "--connections":
                     connections = int.Parse(value, CultureInfo.InvariantCulture);
                     break;
+                case "--kills":
+                    kills = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
                 case "--dir":
                     work = value;
                     break;
                 default:
-                    throw new ArgumentException($"unknown option {args[i]} (known: --seconds --warmup --callers --dir --only --connections)");
+                    throw new ArgumentException($"unknown option {args[i]} (known: --seconds --warmup --callers --dir --only --connections --kills)");
             }
 
             i++;
         }
 
-        return new BenchSettings(warmUp, duration, callers, work, only, connections);
+        return new BenchSettings(warmUp, duration, callers, work, only, connections, kills);
     }
 }
 

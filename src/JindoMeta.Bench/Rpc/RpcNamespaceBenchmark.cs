@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using JindoMeta.Bench.Namespace;
+using JindoMeta.Bench.Processes;
 using Health = JindoMeta.Protos.Grpc.Health.V1;
 using Proto = JindoMeta.Protos.V1;
 
@@ -14,12 +13,12 @@ namespace JindoMeta.Bench.Rpc;
 /// several caller counts (Grpc.Net.Client, one channel per connection). The transport's ceiling is an almost empty call to the same daemon (grpc.health.v1
 /// Check); the in-process figures of the same operations come from the same run.
 /// </summary>
-public static partial class RpcNamespaceBenchmark
+public static class RpcNamespaceBenchmark
 {
     public static async Task<int> RunAsync(BenchSettings settings)
     {
         using var directory = new WorkDirectory(settings.WorkDirectory);
-        using var daemon = await StartDaemonAsync(directory.Path);
+        using var daemon = await JindoMetaDaemon.StartAsync(directory.Path, "127.0.0.1", 0, []);
         var rows = new List<Measurement>();
         Console.WriteLine($"# rpc benchmark: daemon pid {daemon.Process.Id} on {daemon.Address}, {settings.Connections} connections, {settings.Duration.TotalSeconds:N0}s per row");
         Console.WriteLine(Measurement.Header);
@@ -131,33 +130,6 @@ public static partial class RpcNamespaceBenchmark
         return [.. paths];
     }
 
-    private static async Task<Daemon> StartDaemonAsync(string dataDirectory)
-    {
-        var start = new ProcessStartInfo("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "jindometa.dll"), "-D", $"namespace.data.dir={dataDirectory}", "-D", "namespace.log.dir=",
-             "-D", "namespace.rpc.bind-host=127.0.0.1", "-D", "namespace.rpc.port=0", "-D", "namespace.log.level=warning", "-D", "namespace.permissions.superuser=root"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_gcServer"] = "1";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start jindometa");
-        _ = process.StandardError.ReadToEndAsync();
-        while (await process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (ServingLine().Match(line) is { Success: true } match)
-            {
-                _ = process.StandardOutput.ReadToEndAsync();
-                return new Daemon(process, $"127.0.0.1:{match.Groups[1].Value}");
-            }
-        }
-
-        throw new InvalidOperationException("jindometa exited before serving");
-    }
-
-    [GeneratedRegex(@"^jindometa: serving on [0-9.]+:(\d+)$")]
-    private static partial Regex ServingLine();
-
     private sealed class ChannelSet(GrpcChannel[] channels) : IDisposable
     {
         public void Dispose()
@@ -166,23 +138,6 @@ public static partial class RpcNamespaceBenchmark
             {
                 channel.Dispose();
             }
-        }
-    }
-
-    private sealed record Daemon(Process Process, string Address) : IDisposable
-    {
-        /// <summary>The daemon's user + system CPU so far (for CPU per call over a measured window).</summary>
-        public TimeSpan CpuTime()
-        {
-            Process.Refresh();
-            return Process.TotalProcessorTime;
-        }
-
-        public void Dispose()
-        {
-            Process.Kill();
-            Process.WaitForExit();
-            Process.Dispose();
         }
     }
 }

@@ -9,11 +9,11 @@ namespace JindoMeta.Bench.Replication;
 /// The Raft core in a 3-node in-memory simulation (no-op state machine) at several proposal batch sizes, and the
 /// RocksDB log store's synced appends, next to each other in one run.
 /// </summary>
-public static class RaftBenchmark
+public static class RaftCoreSuite
 {
     public static int Run(BenchSettings settings)
     {
-        Console.WriteLine("# raft benchmark: core = 3 nodes in memory, no-op state machine; log store = synced RocksDB appends");
+        Console.WriteLine("# raft-core benchmark: core = 3 nodes in memory, no-op state machine; log store = synced RocksDB appends");
         var rows = new List<object>();
         foreach (var batch in new[] { 1, 64, 256 })
         {
@@ -32,7 +32,7 @@ public static class RaftBenchmark
                 $"store  batch={batch,4}: {store.EntriesPerSecond,12:N0} synced entries/s, {store.SyncedBatchesPerSecond,9:N0} synced writes/s"));
         }
 
-        Console.WriteLine(JsonSerializer.Serialize(new { suite = "raft", rows }));
+        Console.WriteLine(JsonSerializer.Serialize(new { suite = "raft-core", rows }));
         return 0;
     }
 }
