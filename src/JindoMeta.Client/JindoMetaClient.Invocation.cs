@@ -33,6 +33,7 @@ public sealed partial class JindoMetaClient
 
         var address = _preferred;
         var retries = 0;
+        HashSet<string>? unreachable = null; // addresses this operation could not connect to
         for (var attempt = 1; ; attempt++)
         {
             RpcException failure;
@@ -70,8 +71,16 @@ public sealed partial class JindoMetaClient
                 throw ToException(failure, address, attempt, "attempt limit reached");
             }
 
+            if (RetryRule.IsConnectFailure(failure))
+            {
+                (unreachable ??= new(StringComparer.OrdinalIgnoreCase)).Add(address);
+            }
+
+            // Right after a leader dies its followers still name it until they elect another: following such a hint
+            // to an address that just refused us would spend the attempts in a loop, so it waits like "no leader".
             var leader = failure.Trailers.GetValue(RetryRule.LeaderTrailer);
-            if (action == RetryAction.FollowLeader && !string.Equals(leader, address, StringComparison.OrdinalIgnoreCase))
+            if (action == RetryAction.FollowLeader && !string.Equals(leader, address, StringComparison.OrdinalIgnoreCase)
+                && unreachable?.Contains(leader!) != true)
             {
                 address = Remember(leader!);
                 _preferred = address;
@@ -86,7 +95,7 @@ public sealed partial class JindoMetaClient
             }
 
             await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            address = NextAfter(address);
+            address = NextAfter(address, unreachable);
         }
     }
 
@@ -155,11 +164,23 @@ public sealed partial class JindoMetaClient
         }
     }
 
-    private string NextAfter(string address)
+    /// <summary>The address after <paramref name="address"/> in the list, passing over those this operation could
+    /// not reach while others remain untried (a dead node is tried again only when every node failed).</summary>
+    private string NextAfter(string address, HashSet<string>? unreachable)
     {
         lock (_addressLock)
         {
             var index = _addresses.FindIndex(a => string.Equals(a, address, StringComparison.OrdinalIgnoreCase));
+            for (var step = 1; step <= _addresses.Count; step++)
+            {
+                var next = _addresses[(index + step) % _addresses.Count];
+                if (unreachable?.Contains(next) != true)
+                {
+                    return next;
+                }
+            }
+
+            unreachable!.Clear(); // all failed: start over
             return _addresses[(index + 1) % _addresses.Count];
         }
     }

@@ -60,6 +60,34 @@ public sealed class JindoMetaClientTests
     }
 
     [Fact]
+    public async Task Followers_still_naming_a_dead_leader_do_not_use_up_the_attempts_on_it_while_the_new_leader_is_elected()
+    {
+        // After the leader died, both followers name it for their first six answers; then C leads and B says so.
+        var dead = FakeNamespaceServer.DeadAddress();
+        var answers = 0;
+        FakeNamespaceServer? c = null;
+        Task Follower(bool isC) => Interlocked.Increment(ref answers) <= 6 ? throw FakeNamespaceServer.NotLeader(dead)
+            : isC ? Task.CompletedTask : throw FakeNamespaceServer.NotLeader(c!.Address);
+        await using var b = await FakeNamespaceServer.StartAsync((_, _) => Follower(isC: false));
+        await using var cServer = await FakeNamespaceServer.StartAsync((_, _) => Follower(isC: true));
+        c = cServer;
+        using var client = new JindoMetaClient(new JindoMetaClientOptions
+        {
+            Addresses = [b.Address, dead, c.Address],
+            User = "alice",
+            MaxAttempts = 9,
+            InitialBackoff = TimeSpan.FromMilliseconds(1),
+            MaxBackoff = TimeSpan.FromMilliseconds(5),
+        });
+
+        await client.CreateAsync(new CreateRequest { Namespace = "test", Path = "/f" });
+
+        // The dead address was tried once: every later hint naming it waited and asked another follower instead.
+        Assert.Equal(8, b.CallCount("Create") + c.CallCount("Create")); // following every hint would have spent 4 of the 9 attempts on the dead one
+        Assert.Equal(c.Address, client.PreferredAddress);
+    }
+
+    [Fact]
     public async Task A_server_slower_than_the_deadline_ends_the_call_with_deadline_exceeded()
     {
         await using var slow = await FakeNamespaceServer.StartAsync((_, context) => Task.Delay(TimeSpan.FromSeconds(20), context.CancellationToken));
