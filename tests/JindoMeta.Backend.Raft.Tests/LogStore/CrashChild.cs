@@ -11,14 +11,9 @@ public static class CrashChild
 {
     public static int Main(string[] args)
     {
-        if (args.Length >= 1 && args[0] == "bench")
-        {
-            return BenchmarkProgram.Run(args.Skip(1).ToArray());
-        }
-
         if (args.Length != 2 || args[0] != "log-writer")
         {
-            Console.Error.WriteLine("usage: dotnet exec JindoMeta.Backend.Raft.Tests.dll log-writer <directory> | bench [seconds]");
+            Console.Error.WriteLine("usage: dotnet exec JindoMeta.Backend.Raft.Tests.dll log-writer <directory>");
             return 2;
         }
 
