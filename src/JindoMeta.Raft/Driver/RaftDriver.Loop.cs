@@ -10,6 +10,8 @@ public sealed partial class RaftDriver
     private ulong _nextReadRequest = 1;
     private ulong _lastSnapshotIndex;
     private ulong _applied;
+    private ulong _persistedTerm;
+    private ulong _persistedVote;
 
     private async Task RunAsync()
     {
@@ -116,14 +118,29 @@ public sealed partial class RaftDriver
 
     private void HandleReady(Ready ready)
     {
+        // A leader's messages (appends, heartbeats, snapshot chunks) acknowledge nothing of its own, so it sends them
+        // before its fsync and the followers write in parallel with it (Raft paper §10.2.1). Still safe: the leader's
+        // own copy counts toward a commit only once this loop handles the followers' answers, which is after the
+        // persist below. A term or vote change is durable before any message leaves, whatever the role.
+        var sendFirst = ready.Messages.Count > 0 && _node.Role == RaftRole.Leader
+            && (ready.HardState.IsEmpty || (ready.HardState.Term == _persistedTerm && ready.HardState.Vote == _persistedVote));
+        if (sendFirst)
+        {
+            _options.Transport.Send(ready.Messages);
+        }
+
         // 1. Persist: entries and votes must be durable before any message acknowledging them leaves.
         if (!ready.HardState.IsEmpty || ready.Entries.Count > 0 || ready.Snapshot is not null)
         {
             _options.LogStore.Persist(ready.HardState, ready.Entries, ready.Snapshot, ready.MustSync);
+            if (!ready.HardState.IsEmpty)
+            {
+                (_persistedTerm, _persistedVote) = (ready.HardState.Term, ready.HardState.Vote);
+            }
         }
 
-        // 2. Send.
-        if (ready.Messages.Count > 0)
+        // 2. Send (everything of a follower or candidate: votes and append answers promise what was just persisted).
+        if (ready.Messages.Count > 0 && !sendFirst)
         {
             _options.Transport.Send(ready.Messages);
         }

@@ -38,6 +38,7 @@ public sealed partial class RaftDriver : IAsyncDisposable
 
         _applied = Math.Max(options.StateMachine.AppliedIndex, _lastSnapshotIndex);
         _node = new RaftNode(options.Raft.WithApplied(_applied));
+        (_persistedTerm, _persistedVote) = (_node.Term, _node.Vote);
         _summary = new RaftStatusSummary(_node.Id, 0, _node.Term, RaftRole.Follower, 0, 0);
     }
 
