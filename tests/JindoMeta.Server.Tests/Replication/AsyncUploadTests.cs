@@ -27,6 +27,9 @@ public sealed class AsyncUploadTests
         Assert.Equal(ReplicaHarness.Table, status["upload.table"]);
         var lastIndex = (await client.MetaStatusAsync(detail: false)).Namespaces[0].Nodes[0].LastCommittedIndex;
         Assert.Equal(lastIndex.ToString(System.Globalization.CultureInfo.InvariantCulture), status["upload.checkpoint"]);
+        // The feed is trimmed, and only behind the checkpoint.
+        var firstKept = long.Parse(status["changeFeedFirstIndex"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(firstKept, 2, lastIndex + 1);
         Assert.Equal(0, await daemon.TerminateAsync());
         await harness.AssertReplicaEqualsStoreAsync("data");
     }
