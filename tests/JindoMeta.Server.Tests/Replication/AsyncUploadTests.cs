@@ -32,6 +32,9 @@ public sealed class AsyncUploadTests
         Assert.InRange(firstKept, 2, lastIndex + 1);
         Assert.Equal(0, await daemon.TerminateAsync());
         await harness.AssertReplicaEqualsStoreAsync("data");
+        var (bySdk, sdkCheckpoint) = await harness.ReplicaRowsByNodeSdkAsync(); // and as an independent reader sees it
+        ReplicaHarness.AssertSameRows(harness.LocalRows("data"), bySdk);
+        Assert.Equal(lastIndex, sdkCheckpoint);
     }
 
     [Fact]
