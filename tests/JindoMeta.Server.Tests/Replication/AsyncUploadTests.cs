@@ -51,6 +51,28 @@ public sealed class AsyncUploadTests
     }
 
     [Fact]
+    public async Task Upload_enabled_on_a_namespace_that_already_has_metadata_starts_from_a_snapshot_and_ends_exact()
+    {
+        await using var harness = await ReplicaHarness.StartAsync();
+        await using (var plain = await DaemonProcess.StartAsync(harness.DataDirectory("data")))
+        {
+            using var client = new RawClient(plain.Address);
+            await ReplicaHarness.BuildTreeAsync(client, "/before", files: 30);
+            Assert.Equal(0, await plain.TerminateAsync());
+        }
+
+        var daemon = await harness.StartDaemonAsync("data");
+        using (var client = new RawClient(daemon.Address))
+        {
+            await client.MkdirsAsync("/after");
+            await ReplicaHarness.WaitForSyncedAsync(client, SyncTimeout);
+        }
+
+        Assert.Equal(0, await daemon.TerminateAsync());
+        await harness.AssertReplicaEqualsStoreAsync("data");
+    }
+
+    [Fact]
     public async Task A_sigkill_during_upload_then_a_restart_ends_exact()
     {
         await using var harness = await ReplicaHarness.StartAsync();
