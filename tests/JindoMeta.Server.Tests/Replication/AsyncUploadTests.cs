@@ -76,7 +76,8 @@ public sealed class AsyncUploadTests
     public async Task A_sigkill_during_upload_then_a_restart_ends_exact()
     {
         await using var harness = await ReplicaHarness.StartAsync();
-        harness.Emulator.Faults = new FaultOptions { Latency = TimeSpan.FromMilliseconds(30) }; // keep the uploader behind
+        // Every Tablestore call takes 200 ms: the uploader is still behind (a run is at least two calls) when the daemon is killed.
+        harness.Emulator.Faults = new FaultOptions { Latency = TimeSpan.FromMilliseconds(200) };
         var first = await harness.StartDaemonAsync("data");
         using (var client = new RawClient(first.Address))
         {
