@@ -34,6 +34,7 @@ public sealed class NamespaceStore : IDisposable
     public ColumnFamily Retries { get; }
     public string Path => Database.Path;
 
+
     /// <summary>
     /// Opens the store of <paramref name="backendType"/> at <paramref name="directory"/>, formatting it with
     /// <paramref name="formatEffects"/> when it is new.
@@ -133,6 +134,25 @@ public sealed class NamespaceStore : IDisposable
             throw new InvalidDataException(
                 $"The store at {Path} was made by the '{storedName}' backend, not '{backendType}': set namespace.backend.type to match or use another data directory.");
         }
+    }
+
+    /// <summary>
+    /// The store's random id in hex (<see cref="NamespaceSchema.MetaKeys.StoreId"/>), made on first call. Only the rocksdb
+    /// backend has one: on raft the state is replicated and must be identical on every node, so a node-local id has
+    /// no place in it (the raft uploader will need a cluster-wide id).
+    /// </summary>
+    public string EnsureStoreId()
+    {
+        var id = Database.Get(Meta, NamespaceSchema.MetaKeys.StoreId);
+        if (id is null)
+        {
+            id = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+            using var batch = new WriteBatch();
+            batch.Put(Meta, NamespaceSchema.MetaKeys.StoreId, id);
+            Database.Write(batch, sync: true);
+        }
+
+        return Convert.ToHexStringLower(id);
     }
 
     private void Format(string backendType, IReadOnlyList<StateEffect> effects)

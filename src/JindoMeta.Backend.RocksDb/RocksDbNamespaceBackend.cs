@@ -14,7 +14,7 @@ namespace JindoMeta.Backend.RocksDb;
 /// WriteBatch. Acknowledged means on disk; reads go straight to RocksDB at a snapshot and see every
 /// acknowledged write.
 /// </summary>
-public sealed class RocksDbNamespaceBackend : INamespaceBackend
+public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource
 {
     public const string TypeName = "rocksdb";
 
@@ -32,6 +32,7 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
         _writer = new GroupCommitWriter(store, engine, clock, options);
         _writer.WritesStopped += (_, _) => ServingChanged?.Invoke(this, EventArgs.Empty);
         ChangeFeed = new RocksDbChangeFeed(store, () => _writer.LastChangeIndex);
+        StoreId = store.EnsureStoreId();
     }
 
     public string BackendType => TypeName;
@@ -40,6 +41,10 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend
 
     /// <summary>Committed changes in order, for the async uploader.</summary>
     public IChangeFeed ChangeFeed { get; }
+
+    public string StoreId { get; }
+
+    public IReplicaSnapshot OpenSnapshot() => new RocksDbReplicaSnapshot(_store);
 
     /// <summary>Opens (formatting on first use) the namespace stored at <see cref="RocksDbBackendOptions.DataDirectory"/>.</summary>
     /// <exception cref="InvalidDataException">The directory belongs to another backend or format version, or is damaged.</exception>

@@ -83,6 +83,9 @@ public static class NamespaceSchema
 
     public static byte[] ChangeKey(long index) => Int64Value(index);
 
+    /// <summary>Meta rows that the change feed carries (and a replica mirrors); the others are local bookkeeping.</summary>
+    public static IReadOnlyList<byte[]> ReplicatedMetaKeys { get; } = [MetaKeys.NextInodeId];
+
     /// <summary>Keys of the <c>meta</c> table.</summary>
     public static class MetaKeys
     {
@@ -99,6 +102,12 @@ public static class NamespaceSchema
         /// rows (absent means 0: nothing applied yet).
         /// </summary>
         public static readonly byte[] AppliedRaftIndex = "applied-raft-index"u8.ToArray();
+        /// <summary>
+        /// rocksdb backend: a random id (16 bytes) made the first time the store is opened, added after format version 1
+        /// without a bump; the async uploader records it in the replica table to tell this store from another one.
+        /// Never in a raft state (replicated state is identical on every node).
+        /// </summary>
+        public static readonly byte[] StoreId = "store-id"u8.ToArray();
         /// <summary>How many calls the retry cache holds (its 'c' rows; absent means 0).</summary>
         public static readonly byte[] RetryCacheEntries = "retry-cache-entries"u8.ToArray();
     }

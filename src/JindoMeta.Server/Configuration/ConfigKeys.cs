@@ -41,6 +41,8 @@ public static class ConfigKeys
     public const string RaftReadMode = "namespace.backend.raft.read-mode";
     public const string RaftSnapshotInterval = "namespace.backend.raft.snapshot.interval-entries";
     public const string RaftCompactionMargin = "namespace.backend.raft.snapshot.compaction-margin-entries";
+    public const string RocksDbAsyncOts = "namespace.backend.rocksdb.async.ots.enabled";
+    public const string RaftAsyncOts = "namespace.backend.raft.async.ots.enabled";
     public const string OtsEndpoint = "namespace.ots.endpoint";
     public const string OtsInstance = "namespace.ots.instance";
     public const string OtsAccessKey = "namespace.ots.accessKey";
@@ -82,6 +84,8 @@ public static class ConfigKeys
         new(RaftReadMode, "safe", "raft: how the leader confirms it still leads before a read. safe: ReadIndex, a heartbeat round with a majority (no clock assumption). lease: no round trip, correct only while the nodes' clocks run at the same rate within the election timeout (src/JindoMeta.Raft/README.md).", OneOf("safe", "lease")),
         new(RaftSnapshotInterval, "10000", "raft: applied entries between two snapshots of the state (a RocksDB checkpoint archived to one file under raft-log/snapshots); the log is then compacted behind it. Lower it to bound the log and a rejoining node's catch-up by log; each snapshot copies the whole state.", Integer(1, long.MaxValue)),
         new(RaftCompactionMargin, "1000", "raft: entries kept in the log behind a snapshot, so a follower that lags by fewer catches up from the log instead of a whole snapshot.", Integer(0, long.MaxValue)),
+        new(RocksDbAsyncOts, "false", "rocksdb: stream every committed change to a Tablestore table per namespace (jindometa_NAME on namespace.ots.instance), the off-cluster replica a new cluster recovers from; needs namespace.ots.endpoint, instance, accessKey and accessSecret. metaStatus shows _synced=1 once everything committed is uploaded.", Boolean),
+        new(RaftAsyncOts, "false", "raft: the same replica, uploaded by the leader. Not active on raft yet: true is refused at start-up.", Boolean),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),

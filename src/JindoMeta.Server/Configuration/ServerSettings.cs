@@ -38,6 +38,9 @@ public sealed record ServerSettings
     /// <summary>raft: entries kept behind a snapshot (<see cref="ConfigKeys.RaftCompactionMargin"/>).</summary>
     public ulong RaftCompactionMargin { get; init; } = 1_000;
 
+    /// <summary>Where the async uploader writes (rocksdb backend with async.ots.enabled); null when upload is off.</summary>
+    public JindoMeta.TableStore.TableStoreOptions? Upload { get; init; }
+
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
@@ -67,6 +70,7 @@ public sealed record ServerSettings
 
         return new ServerSettings
         {
+            Upload = UploadTarget(config, backend),
             Namespaces = namespaces,
             BackendType = backend,
             Raft = raft,
@@ -101,6 +105,41 @@ public sealed record ServerSettings
             SyncWrites = Bool(config, ConfigKeys.RocksDbSyncWrites),
             MaxBatchCommands = Int(config, ConfigKeys.RocksDbBatchCommands),
         };
+    }
+
+    private static JindoMeta.TableStore.TableStoreOptions? UploadTarget(EffectiveConfig config, string backend)
+    {
+        if (backend == "raft" && Bool(config, ConfigKeys.RaftAsyncOts))
+        {
+            throw new ConfigException($"{ConfigKeys.RaftAsyncOts} = true is not active on the raft backend yet; only {ConfigKeys.RocksDbAsyncOts} uploads today");
+        }
+
+        if (backend != "rocksdb" || !Bool(config, ConfigKeys.RocksDbAsyncOts))
+        {
+            return null;
+        }
+
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in new[] { ConfigKeys.OtsEndpoint, ConfigKeys.OtsInstance, ConfigKeys.OtsAccessKey, ConfigKeys.OtsAccessSecret, ConfigKeys.OtsStsToken })
+        {
+            if (config[key] is { Length: > 0 } value)
+            {
+                settings[key] = value;
+            }
+            else if (key != ConfigKeys.OtsStsToken)
+            {
+                throw new ConfigException($"{ConfigKeys.RocksDbAsyncOts} = true needs {key}");
+            }
+        }
+
+        try
+        {
+            return JindoMeta.TableStore.TableStoreOptions.FromSettings(settings);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigException(e.Message.Split(" (Parameter", 2)[0]);
+        }
     }
 
     private static IPAddress[] LocalAddresses() =>

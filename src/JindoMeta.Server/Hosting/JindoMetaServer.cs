@@ -39,6 +39,7 @@ public static class JindoMetaServer
 
         await using (registry.ConfigureAwait(false))
         {
+            await using var uploaders = ReplicaUploaders.Start(settings, registry, new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger));
             var builder = WebApplication.CreateSlimBuilder();
             builder.Services.AddSerilog(rootLogger, dispose: false);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
@@ -50,7 +51,7 @@ public static class JindoMetaServer
             builder.Services.AddSingleton(health);
             var groups = new GroupResolver(settings.GroupOverrides, TimeProvider.System);
             builder.Services.AddSingleton(new NamespaceRpcService(registry, groups, settings));
-            builder.Services.AddSingleton(new AdminRpcService(registry, groups, settings, advertised));
+            builder.Services.AddSingleton(new AdminRpcService(registry, groups, settings, advertised, uploaders));
 
             await using var app = builder.Build();
             string? fatal = null;

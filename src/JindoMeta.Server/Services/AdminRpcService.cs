@@ -8,13 +8,14 @@ using Proto = JindoMeta.Protos.V1;
 namespace JindoMeta.Server.Services;
 
 /// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows, and `-transferLeader`.</summary>
-public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings, AdvertisedAddress advertised) : Proto.AdminService.AdminServiceBase
+public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings, AdvertisedAddress advertised, ReplicaUploaders? uploaders = null)
+    : Proto.AdminService.AdminServiceBase
 {
     /// <summary>Long enough for the target to catch up and win an election (about two election timeouts), short
     /// enough that an operator learns of a stuck target quickly.</summary>
     public static readonly TimeSpan TransferTimeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Until the async uploader exists there is no replica to be in sync with.</summary>
+    /// <summary>Upload is off: there is no replica to be in sync with.</summary>
     public const string NoUploader = "n/a";
 
     public override Task<Proto.MetaStatusResponse> MetaStatus(Proto.MetaStatusRequest request, ServerCallContext context) =>
@@ -40,6 +41,18 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
         return new Proto.TransferLeadershipResponse { Leader = moved.Leader, Term = moved.Term };
     }
 
+    /// <summary>The uploader's part of `-metaStatus -detail` (CLI README).</summary>
+    private static void AddUploadDetail(Proto.NamespaceStatus entry, Replication.UploadStatus upload)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        entry.Properties["upload.table"] = upload.Table;
+        entry.Properties["upload.state"] = upload.State;
+        entry.Properties["upload.checkpoint"] = upload.Checkpoint.ToString(culture);
+        entry.Properties["upload.lagEntries"] = upload.LagEntries.ToString(culture);
+        entry.Properties["upload.lagSeconds"] = upload.LagSeconds.ToString("F3", culture);
+        entry.Properties["upload.lastError"] = upload.LastError ?? "none";
+    }
+
     private Proto.MetaStatusResponse MetaStatus(bool detail)
     {
         var response = new Proto.MetaStatusResponse { BackendType = settings.BackendType };
@@ -61,12 +74,18 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
                     LastCommittedIndex = status.LastCommittedIndex,
                 });
             }
-            entry.Properties["_synced"] = NoUploader;
+            var upload = uploaders?.ByNamespace.GetValueOrDefault(name)?.GetStatus();
+            entry.Properties["_synced"] = upload is null ? NoUploader : upload.Synced ? "1" : "0";
             if (detail)
             {
                 foreach (var (key, value) in status.Detail)
                 {
                     entry.Properties[key] = value;
+                }
+
+                if (upload is not null)
+                {
+                    AddUploadDetail(entry, upload);
                 }
             }
 

@@ -24,11 +24,16 @@ public static class PeerScript
 
     public static string ProtoRoot => Path.Combine(ConfigTests.RepoRoot(), "protos");
 
-    public static async Task<IReadOnlyList<string>> RunNodeAsync(string script, params string[] arguments)
+    public static Task<IReadOnlyList<string>> RunNodeAsync(string script, params string[] arguments) =>
+        RunNodeAsync(script, new Dictionary<string, string>(), arguments);
+
+    /// <summary>As <see cref="RunNodeAsync(string, string[])"/>, with environment variables (credentials stay out of the arguments).</summary>
+    public static async Task<IReadOnlyList<string>> RunNodeAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        Assert.True(Directory.Exists(Path.Combine(NodeDirectory, "node_modules", "@grpc", "grpc-js")),
+        Assert.True(Directory.Exists(Path.Combine(NodeDirectory, "node_modules", "@grpc", "grpc-js")) &&
+            Directory.Exists(Path.Combine(NodeDirectory, "node_modules", "tablestore")),
             $"npm peers missing in {NodeDirectory}: run tests/run.sh (it runs npm ci there)");
-        var (exitCode, stdout, stderr) = await RunAsync("node", NodeDirectory, script, arguments);
+        var (exitCode, stdout, stderr) = await RunAsync("node", NodeDirectory, script, arguments, environment);
         Assert.True(exitCode == 0, $"node {script} exited with {exitCode}: {stderr}");
         return Lines(stdout);
     }
@@ -36,13 +41,14 @@ public static class PeerScript
     public static async Task<IReadOnlyList<string>> RunPythonAsync(string script, params string[] arguments)
     {
         Assert.True(File.Exists(SystemPython), $"{SystemPython} is missing: run tests/run.sh (it installs python3-grpcio and python3-protobuf)");
-        var (exitCode, stdout, stderr) = await RunAsync(SystemPython, PythonDirectory, script, arguments);
+        var (exitCode, stdout, stderr) = await RunAsync(SystemPython, PythonDirectory, script, arguments, new Dictionary<string, string>());
         Assert.True(exitCode != PythonPackagesMissing, $"Debian's python3-grpcio or python3-protobuf is missing: run tests/run.sh. {stderr}");
         Assert.True(exitCode == 0, $"{SystemPython} {script} exited with {exitCode}: {stderr}");
         return Lines(stdout);
     }
 
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string program, string directory, string script, string[] arguments)
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
+        string program, string directory, string script, string[] arguments, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(program, [script, .. arguments])
         {
@@ -50,6 +56,11 @@ public static class PeerScript
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,0 +1,270 @@
+using JindoMeta.Namespace.Backend;
+using JindoMeta.TableStore;
+using Microsoft.Extensions.Logging;
+
+namespace JindoMeta.Replication;
+
+/// <summary>
+/// Streams one namespace's committed change feed to its Tablestore replica table (README.md in this project).
+/// </summary>
+/// <remarks>
+/// One background loop: claim or resume the table's checkpoint; on a new table, write a snapshot of the local rows at
+/// a feed index first; then repeatedly read the committed entries after the checkpoint, coalesce them into an
+/// <see cref="UploadRun"/>, write its batches, advance the checkpoint with a conditional update, and trim the feed
+/// behind it. Every Tablestore failure is retried with doubling backoff and the same run is written again (writes are
+/// idempotent), so faults slow the upload down but never lose, reorder or duplicate a change. The one failure not
+/// retried is a <see cref="ReplicaConflictException"/>: another cluster writes the table, and the uploader stops.
+/// Status is safe to read from any thread.
+/// </remarks>
+public sealed class AsyncUploader : IAsyncDisposable
+{
+    private readonly IReplicaSource _source;
+    private readonly TableStoreClient _client;
+    private readonly AsyncUploaderOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly ReplicaCheckpoint _checkpointRow;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _loop = Task.CompletedTask;
+    private CheckpointState? _checkpoint;
+    private volatile string _state = "STARTING";
+    private volatile string? _lastError;
+    private long _lastTrim;
+
+    public AsyncUploader(IReplicaSource source, TableStoreClient client, AsyncUploaderOptions options, ILogger logger, TimeProvider? clock = null)
+    {
+        _source = source;
+        _client = client;
+        _options = options;
+        _logger = logger;
+        _clock = clock ?? TimeProvider.System;
+        _checkpointRow = new ReplicaCheckpoint(client, options.TableName, options.Namespace, source.StoreId, _clock);
+    }
+
+    public string Table => _options.TableName;
+
+    /// <summary>Starts the background loop (returns at once).</summary>
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    public UploadStatus GetStatus()
+    {
+        var feed = _source.ChangeFeed;
+        var last = feed.LastIndex;
+        var checkpoint = Volatile.Read(ref _checkpoint)?.Index ?? 0;
+        var lagSeconds = 0.0;
+        if (last > checkpoint)
+        {
+            try
+            {
+                var oldest = feed.Read(Math.Max(checkpoint + 1, feed.FirstIndex), 1);
+                lagSeconds = oldest.Count == 0 ? 0 : Math.Max(0, (_clock.GetUtcNow().ToUnixTimeMilliseconds() - oldest[0].TimestampMs) / 1000.0);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // Trimmed between the two reads: the next status call sees the new first index.
+            }
+        }
+
+        return new UploadStatus(Table, _state, checkpoint, last, lagSeconds, _lastError);
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var progressed = _checkpoint is { SnapshotDone: true } ? await UploadNextRunAsync(cancellationToken).ConfigureAwait(false)
+                    : await StartAsync(cancellationToken).ConfigureAwait(false);
+                if (failures > 0)
+                {
+                    UploaderLog.Recovered(_logger, _options.Namespace, failures);
+                    failures = 0;
+                }
+
+                if (!progressed)
+                {
+                    await Task.Delay(_options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is ReplicaConflictException or InvalidDataException)
+            {
+                _lastError = Mask(e.Message);
+                _state = "STOPPED";
+                UploaderLog.Stopped(_logger, _options.Namespace, _lastError);
+                return;
+            }
+            catch (Exception e) when (e is TableStoreException or HttpRequestException or IOException or TimeoutException)
+            {
+                failures++;
+                var backoff = TimeSpan.FromTicks(Math.Min(_options.MinBackoff.Ticks << Math.Min(failures - 1, 20), _options.MaxBackoff.Ticks));
+                _lastError = Mask(e.Message);
+                UploaderLog.Retrying(_logger, _options.Namespace, _lastError, (long)backoff.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(backoff, _clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>Creates the table if needed, then claims it or resumes from its checkpoint; writes the snapshot of a new replica.</summary>
+    private async Task<bool> StartAsync(CancellationToken cancellationToken)
+    {
+        _state = "STARTING";
+        try
+        {
+            await _client.CreateTableAsync(ReplicaTable.Schema(Table), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TableStoreException e) when (e.Code == TableStoreErrorCodes.ObjectAlreadyExist)
+        {
+            // Ours from an earlier run, or another cluster's: the checkpoint row says which.
+        }
+
+        var stored = await _checkpointRow.ReadAsync(cancellationToken).ConfigureAwait(false);
+        if (stored is not null && stored.StoreId != _source.StoreId)
+        {
+            throw new ReplicaConflictException(_checkpointRow.Describe(stored));
+        }
+
+        if (stored is { SnapshotDone: true })
+        {
+            CheckFeedReaches(stored.Index);
+            Volatile.Write(ref _checkpoint, stored);
+            UploaderLog.Resuming(_logger, _options.Namespace, Table, stored.Index + 1);
+            _state = "RUNNING";
+            return true;
+        }
+
+        // A new replica, or one whose snapshot a crash interrupted. A retried snapshot is taken now (at an index at or
+        // above the claimed one) and the feed is then replayed from the claimed index: rows the first attempt wrote
+        // and later changes deleted are deleted by that replay, and rows newer in the snapshot keep their newer index.
+        using var snapshot = _source.OpenSnapshot();
+        var claimed = stored?.Index ?? snapshot.ChangeIndex;
+        CheckFeedReaches(claimed);
+        if (stored is null)
+        {
+            await _checkpointRow.ClaimAsync(claimed, cancellationToken).ConfigureAwait(false);
+        }
+
+        _state = "SNAPSHOT";
+        UploaderLog.WritingSnapshot(_logger, _options.Namespace, snapshot.ChangeIndex, Table);
+        var rows = snapshot.Rows().Select(row => new CoalescedRow(row, snapshot.ChangeIndex)).ToList();
+        await WriteBatchesAsync(UploadRun.Split(rows), cancellationToken).ConfigureAwait(false);
+        var pending = new CheckpointState(claimed, _source.StoreId, SnapshotDone: false);
+        var done = pending with { SnapshotDone = true };
+        await _checkpointRow.AdvanceAsync(pending, done, 0, cancellationToken).ConfigureAwait(false);
+        UploaderLog.SnapshotWritten(_logger, _options.Namespace, rows.Count, snapshot.ChangeIndex);
+        Volatile.Write(ref _checkpoint, done);
+        UploaderLog.Resuming(_logger, _options.Namespace, Table, claimed + 1);
+        _state = "RUNNING";
+        return true;
+    }
+
+    /// <summary>Uploads the next run of committed entries, if any; false when there was nothing to do.</summary>
+    private async Task<bool> UploadNextRunAsync(CancellationToken cancellationToken)
+    {
+        var checkpoint = _checkpoint!;
+        var feed = _source.ChangeFeed;
+        if (feed.LastIndex <= checkpoint.Index)
+        {
+            return false;
+        }
+
+        var entries = feed.Read(checkpoint.Index + 1, _options.MaxEntriesPerRun);
+        if (entries.Count == 0)
+        {
+            return false;
+        }
+
+        var run = UploadRun.From(entries);
+        await WriteBatchesAsync(run.Batches, cancellationToken).ConfigureAwait(false);
+        var next = checkpoint with { Index = run.LastIndex };
+        await _checkpointRow.AdvanceAsync(checkpoint, next, run.LastTimestampMs, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _checkpoint, next);
+        TrimBehind(next.Index);
+        return true;
+    }
+
+    /// <summary>Writes every batch, up to <see cref="AsyncUploaderOptions.ParallelBatches"/> at once; rows that fail are written again.</summary>
+    private async Task WriteBatchesAsync(IReadOnlyList<IReadOnlyList<CoalescedRow>> batches, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelBatches, CancellationToken = cancellationToken },
+            async (batch, token) => await WriteBatchAsync(batch, token).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private async Task WriteBatchAsync(IReadOnlyList<CoalescedRow> batch, CancellationToken cancellationToken)
+    {
+        var writes = batch.Select(r => ReplicaTable.ToWrite(Table, r.Row, r.Index)).ToList();
+        var results = await _client.BatchWriteRowAsync(writes, cancellationToken: cancellationToken).ConfigureAwait(false);
+        // A failed condition means the stored row is already newer (a later run wrote it): nothing to do for it.
+        var failed = results.Where(r => !r.IsOk && r.ErrorCode != TableStoreErrorCodes.ConditionCheckFail).ToList();
+        if (failed.Count > 0)
+        {
+            var first = failed[0];
+            throw new TableStoreException("BatchWriteRow", first.ErrorCode ?? "unknown", $"{failed.Count} of {writes.Count} rows failed: {first.ErrorMessage}", null, 200);
+        }
+    }
+
+    /// <summary>Refuses to resume when entries after the checkpoint are gone: uploading from later would skip changes.</summary>
+    private void CheckFeedReaches(long checkpoint)
+    {
+        var feed = _source.ChangeFeed;
+        if (feed.FirstIndex > checkpoint + 1)
+        {
+            throw new InvalidDataException(
+                $"Table {Table} stands at feed index {checkpoint} but the local change feed starts at {feed.FirstIndex}: entries in between are gone, upload stopped");
+        }
+
+        if (checkpoint > feed.LastIndex)
+        {
+            throw new InvalidDataException(
+                $"Table {Table} stands at feed index {checkpoint}, beyond this store's last entry {feed.LastIndex}: the table is ahead of the local store, upload stopped");
+        }
+    }
+
+    private void TrimBehind(long checkpoint)
+    {
+        var feed = _source.ChangeFeed;
+        var now = _clock.GetTimestamp();
+        if (checkpoint - feed.FirstIndex + 1 >= _options.TrimEveryEntries || _clock.GetElapsedTime(_lastTrim, now) >= TimeSpan.FromSeconds(1))
+        {
+            feed.Trim(checkpoint);
+            _lastTrim = now;
+        }
+    }
+
+    private string Mask(string message)
+    {
+        foreach (var secret in _options.Secrets.Where(s => s.Length > 0))
+        {
+            message = message.Replace(secret, "***", StringComparison.Ordinal);
+        }
+
+        return message.ReplaceLineEndings(" ");
+    }
+
+    /// <summary>Stops the loop; a run in flight is abandoned (the next start replays it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+}
