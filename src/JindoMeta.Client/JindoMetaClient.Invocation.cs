@@ -33,6 +33,7 @@ public sealed partial class JindoMetaClient
 
         var address = _preferred;
         var retries = 0;
+        var electionAnswers = 0;
         HashSet<string>? unreachable = null; // addresses this operation could not connect to
         for (var attempt = 1; ; attempt++)
         {
@@ -66,28 +67,38 @@ public sealed partial class JindoMetaClient
                 throw ToException(failure, address, attempt);
             }
 
-            if (attempt >= Options.MaxAttempts)
-            {
-                throw ToException(failure, address, attempt, "attempt limit reached");
-            }
-
             if (RetryRule.IsConnectFailure(failure))
             {
                 (unreachable ??= new(StringComparer.OrdinalIgnoreCase)).Add(address);
             }
 
-            // Right after a leader dies its followers still name it until they elect another: following such a hint
-            // to an address that just refused us would spend the attempts in a loop, so it waits like "no leader".
+            // An election is running when a live server knows no leader (25012), or names one that just refused us
+            // (right after a leader dies its followers still name it). Such answers are not failures of the call: they
+            // do not use up the attempts, and the client asks again every 50-100 ms (within the deadline), so it finds
+            // the new leader as soon as one is elected instead of after a long backoff.
             var leader = failure.Trailers.GetValue(RetryRule.LeaderTrailer);
-            if (action == RetryAction.FollowLeader && !string.Equals(leader, address, StringComparison.OrdinalIgnoreCase)
-                && unreachable?.Contains(leader!) != true)
+            var staleHint = action == RetryAction.FollowLeader && leader is not null && unreachable?.Contains(leader) == true;
+            var electing = staleHint || failure.Trailers.GetValue(RetryRule.ErrorCodeTrailer) == RetryRule.NoLeaderCode;
+            if (electing)
+            {
+                electionAnswers++;
+            }
+
+            if (attempt - electionAnswers >= Options.MaxAttempts)
+            {
+                throw ToException(failure, address, attempt, "attempt limit reached");
+            }
+
+            if (action == RetryAction.FollowLeader && !staleHint && !string.Equals(leader, address, StringComparison.OrdinalIgnoreCase))
             {
                 address = Remember(leader!);
                 _preferred = address;
                 continue; // the hint is an answer, not a failure: no wait
             }
 
-            var delay = RetryRule.Backoff(retries++, Options.InitialBackoff, Options.MaxBackoff, Options.Random);
+            var delay = electing
+                ? RetryRule.Backoff(1, Options.InitialBackoff, Options.MaxBackoff, Options.Random)
+                : RetryRule.Backoff(retries++, Options.InitialBackoff, Options.MaxBackoff, Options.Random);
             var remaining = deadline - DateTime.UtcNow;
             if (remaining <= delay)
             {

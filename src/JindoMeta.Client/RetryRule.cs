@@ -44,6 +44,9 @@ public static class RetryRule
     public const string RetryCacheTrailer = "jindo-retry-cache";
     private const string OutcomeUnknownCode = "25015";
 
+    /// <summary>The server knows no leader at the moment (an election is running): not applied.</summary>
+    public const string NoLeaderCode = "25012";
+
     /// <summary>The rule for a call that the server does not remember (no ids, or no retry cache declared).</summary>
     public static RetryAction Decide(RpcException error, RetrySafety safety) => Decide(error, safety, remembered: false);
 

@@ -88,6 +88,27 @@ public sealed class JindoMetaClientTests
     }
 
     [Fact]
+    public async Task No_leader_answers_during_an_election_do_not_use_up_the_attempts()
+    {
+        var answers = 0;
+        await using var node = await FakeNamespaceServer.StartAsync((_, _) => Interlocked.Increment(ref answers) <= 15
+            ? throw new RpcException(new Status(StatusCode.Unavailable, "No leader is elected at the moment; retry shortly"), new Metadata { { "jindo-error-code", "25012" } })
+            : Task.CompletedTask);
+        using var client = new JindoMetaClient(new JindoMetaClientOptions
+        {
+            Addresses = [node.Address],
+            User = "alice",
+            MaxAttempts = 3,
+            InitialBackoff = TimeSpan.FromMilliseconds(2),
+            MaxBackoff = TimeSpan.FromSeconds(5),
+        });
+
+        await client.CreateAsync(new CreateRequest { Namespace = "test", Path = "/f" }); // 15 answers, 3 attempts: they are not failures
+
+        Assert.Equal(16, node.CallCount("Create"));
+    }
+
+    [Fact]
     public async Task A_server_slower_than_the_deadline_ends_the_call_with_deadline_exceeded()
     {
         await using var slow = await FakeNamespaceServer.StartAsync((_, context) => Task.Delay(TimeSpan.FromSeconds(20), context.CancellationToken));
