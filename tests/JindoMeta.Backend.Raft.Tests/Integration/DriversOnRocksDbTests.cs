@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using JindoMeta.Backend.Raft.LogStore;
 using JindoMeta.Backend.Raft.Tests.LogStore;
+using JindoMeta.Backend.Raft.Tests.Support;
 using JindoMeta.Raft;
 
 namespace JindoMeta.Backend.Raft.Tests.Integration;
@@ -29,7 +30,7 @@ public sealed class DriversOnRocksDbTests
             {
                 Raft = new RaftOptions { Id = id, Voters = Voters, Storage = store, Random = new Random((int)id) },
                 LogStore = store,
-                Transport = new Transport(drivers),
+                Transport = new InProcessRaftTransport(drivers),
                 StateMachine = machines[id],
                 TickInterval = TimeSpan.FromMilliseconds(10),
             });
@@ -128,20 +129,6 @@ public sealed class DriversOnRocksDbTests
             }
 
             AppliedIndex = snapshot.Index;
-        }
-    }
-
-    private sealed class Transport(ConcurrentDictionary<ulong, RaftDriver> drivers) : IRaftTransport
-    {
-        public void Send(IReadOnlyList<Message> messages)
-        {
-            foreach (var message in messages)
-            {
-                if (drivers.TryGetValue(message.To, out var driver))
-                {
-                    driver.Receive(message);
-                }
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using JindoMeta.Backend.Raft.LogStore;
 using JindoMeta.Backend.Raft.StateMachine;
 using JindoMeta.Backend.Raft.Tests.StateMachine;
+using JindoMeta.Backend.Raft.Tests.Support;
 using JindoMeta.Namespace.Errors;
 using JindoMeta.Namespace.Model;
 using JindoMeta.Namespace.Security;
@@ -84,7 +85,7 @@ public sealed class NamespaceClusterTests
             {
                 Raft = new RaftOptions { Id = id, Voters = Voters, Storage = store, Random = new Random((int)id) },
                 LogStore = store,
-                Transport = new Transport(_drivers),
+                Transport = new InProcessRaftTransport(_drivers),
                 StateMachine = machine,
                 TickInterval = TimeSpan.FromMilliseconds(10),
                 SnapshotEveryEntries = 150,
@@ -159,20 +160,6 @@ public sealed class NamespaceClusterTests
                 }
 
                 await Task.Delay(10);
-            }
-        }
-    }
-
-    private sealed class Transport(ConcurrentDictionary<ulong, RaftDriver> drivers) : IRaftTransport
-    {
-        public void Send(IReadOnlyList<Message> messages)
-        {
-            foreach (var message in messages)
-            {
-                if (drivers.TryGetValue(message.To, out var driver))
-                {
-                    driver.Receive(message);
-                }
             }
         }
     }

@@ -40,7 +40,7 @@ public sealed class InProcessRaftNamespace : INamespaceBackend
             {
                 Raft = new RaftOptions { Id = id, Voters = Voters, Storage = log, Random = new Random((int)id) },
                 LogStore = log,
-                Transport = new InProcessTransport(_drivers),
+                Transport = new InProcessRaftTransport(_drivers),
                 StateMachine = machine,
                 TickInterval = TimeSpan.FromMilliseconds(10),
             });
@@ -170,20 +170,6 @@ public sealed class InProcessRaftNamespace : INamespaceBackend
             }
 
             await Task.Delay(5, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private sealed class InProcessTransport(ConcurrentDictionary<ulong, RaftDriver> drivers) : IRaftTransport
-    {
-        public void Send(IReadOnlyList<Message> messages)
-        {
-            foreach (var message in messages)
-            {
-                if (drivers.TryGetValue(message.To, out var driver))
-                {
-                    driver.Receive(message);
-                }
-            }
         }
     }
 }
