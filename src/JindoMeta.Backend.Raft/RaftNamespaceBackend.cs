@@ -159,6 +159,7 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         {
             Serving = summary.Leader != 0 && _stateMachine.Stopped is null,
             Nodes = nodes,
+            LeaderClientAddress = summary.Leader is 0 || summary.Leader == _topology.Self.NodeId ? null : _topology.Find(summary.Leader).ClientAddress,
         };
     }
 

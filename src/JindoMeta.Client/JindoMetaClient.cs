@@ -114,6 +114,47 @@ public sealed partial class JindoMetaClient : IDisposable
     public Task<MetaStatusResponse> MetaStatusAsync(MetaStatusRequest request, CancellationToken cancellationToken = default) =>
         InvokeAsync(NamespaceMethods.MetaStatus, request, RetrySafety.Idempotent, cancellationToken);
 
+    /// <summary>
+    /// `-metaStatus` as the leaders see it: a node that does not lead a namespace names its leader, and only the
+    /// leader knows each follower's progress, so that namespace's entry is asked of the leader (one call to its
+    /// address). When the leader cannot be reached the answering node's own view stays.
+    /// </summary>
+    public async Task<MetaStatusResponse> MetaStatusFromLeadersAsync(MetaStatusRequest request, CancellationToken cancellationToken = default)
+    {
+        var status = await MetaStatusAsync(request, cancellationToken).ConfigureAwait(false);
+        foreach (var group in status.Namespaces.Where(n => n.LeaderAddress.Length > 0).GroupBy(n => n.LeaderAddress, StringComparer.OrdinalIgnoreCase).ToList())
+        {
+            using var leader = new JindoMetaClient(new JindoMetaClientOptions
+            {
+                Addresses = [group.Key],
+                User = Options.User,
+                Deadline = Options.Deadline,
+                MaxAttempts = 1,
+                ConnectTimeout = Options.ConnectTimeout,
+                TransportWrapper = Options.TransportWrapper,
+            });
+            MetaStatusResponse fromLeader;
+            try
+            {
+                fromLeader = await leader.MetaStatusAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (JindoMetaException)
+            {
+                continue; // it may have just died: the follower's view is the best there is
+            }
+
+            foreach (var entry in group)
+            {
+                if (fromLeader.Namespaces.FirstOrDefault(n => n.Name == entry.Name && n.LeaderAddress.Length == 0) is { } led)
+                {
+                    status.Namespaces[status.Namespaces.IndexOf(entry)] = led;
+                }
+            }
+        }
+
+        return status;
+    }
+
     /// <summary>Idempotent: asking again for the node that already leads answers at once.</summary>
     public Task<TransferLeadershipResponse> TransferLeadershipAsync(TransferLeadershipRequest request, CancellationToken cancellationToken = default) =>
         InvokeAsync(NamespaceMethods.TransferLeadership, request, RetrySafety.Idempotent, cancellationToken);

@@ -18,7 +18,7 @@ public static class JfsAdmin
         {
             case "-metaStatus" when args.Count == 1 || (args.Count == 2 && args[1] == "-detail"):
                 return await RunAsync("metaStatus", error, async () =>
-                    output.Write(MetaStatusFormat.Format(await context().Client.MetaStatusAsync(new MetaStatusRequest { Detail = args.Count == 2 }).ConfigureAwait(false)))).ConfigureAwait(false);
+                    output.Write(MetaStatusFormat.Format(await context().Client.MetaStatusFromLeadersAsync(new MetaStatusRequest { Detail = args.Count == 2 }).ConfigureAwait(false)))).ConfigureAwait(false);
             case "-metaStatus":
                 error.WriteLine($"-metaStatus: Illegal option {args[^1]}");
                 break;

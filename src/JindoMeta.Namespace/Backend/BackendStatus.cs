@@ -18,6 +18,10 @@ public sealed record BackendStatus(
 
     /// <summary>Every node of a replicated backend as this node sees it (null: this node is the only one).</summary>
     public IReadOnlyList<BackendNodeStatus>? Nodes { get; init; }
+
+    /// <summary>The client address (host:port) of the node that leads, when that is another node this one knows;
+    /// only the leader knows how far each follower is, so `-metaStatus` asks it.</summary>
+    public string? LeaderClientAddress { get; init; }
 }
 
 /// <summary>One node of a replicated backend in `-metaStatus`: its peer address, role and last known index.</summary>

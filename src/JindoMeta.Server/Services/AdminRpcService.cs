@@ -59,7 +59,7 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
         foreach (var (name, backend) in registry.Backends.OrderBy(b => b.Key, StringComparer.Ordinal))
         {
             var status = backend.GetStatus();
-            var entry = new Proto.NamespaceStatus { Name = name, BackendType = status.BackendType };
+            var entry = new Proto.NamespaceStatus { Name = name, BackendType = status.BackendType, LeaderAddress = status.LeaderClientAddress ?? "" };
             if (status.Nodes is { } nodes)
             {
                 entry.Nodes.AddRange(nodes.Select(n => new Proto.NodeStatus { Address = n.Address, Role = n.Role, State = n.State, LastCommittedIndex = n.LastIndex }));

@@ -57,6 +57,17 @@ public sealed partial class RaftClusterTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(Enumerable.Range(0, 3).Select(_cluster.PeerAddress), status.Nodes.Select(n => n.Address));
         Assert.Equal("LEADER", status.Nodes[leader].Role);
         Assert.Equal(2, status.Properties.Keys.Count(k => k.StartsWith("behind.", StringComparison.Ordinal)));
+        Assert.Equal("", status.LeaderAddress);
+
+        // A follower names the leader; the client (and so `jindo jfs -metaStatus`) then shows the leader's view.
+        var follower = (leader + 1) % 3;
+        using var rawFollower = new RawClient(_cluster.Nodes[follower]!.Address);
+        var followerView = (await rawFollower.MetaStatusAsync(detail: true)).Namespaces[0];
+        Assert.Equal(_cluster.ClientAddress(leader), followerView.LeaderAddress);
+        using var viaFollower = _cluster.NewClient(Hosts[follower]);
+        var merged = (await viaFollower.MetaStatusFromLeadersAsync(new Proto.MetaStatusRequest { Detail = true })).Namespaces[0];
+        Assert.Equal(2, merged.Nodes.Count(n => n.Role == "FOLLOWER" && n.State == "RUNNING"));
+        Assert.Equal(_cluster.PeerAddress(leader), merged.Properties["node"]);
     }
 
     [Fact]
