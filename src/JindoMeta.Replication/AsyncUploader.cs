@@ -99,10 +99,10 @@ public sealed class AsyncUploader : IAsyncDisposable
                 UploaderLog.Stopped(_logger, _options.Namespace, _lastError);
                 return;
             }
-            catch (Exception e) when (e is TableStoreException or HttpRequestException or IOException or TimeoutException)
+            catch (Exception e) when (TableStoreFailures.IsRetried(e))
             {
                 failures++;
-                var backoff = TimeSpan.FromTicks(Math.Min(_options.MinBackoff.Ticks << Math.Min(failures - 1, 20), _options.MaxBackoff.Ticks));
+                var backoff = TableStoreFailures.Backoff(failures, _options.MinBackoff, _options.MaxBackoff);
                 _lastError = Mask(e.Message);
                 UploaderLog.Retrying(_logger, _options.Namespace, _lastError, (long)backoff.TotalMilliseconds);
                 try
@@ -133,7 +133,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         var stored = await _checkpointRow.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (stored is not null && stored.StoreId != _source.StoreId)
         {
-            throw new ReplicaConflictException(_checkpointRow.Describe(stored));
+            stored = await TakeOverRecoveredAsync(stored, cancellationToken).ConfigureAwait(false);
         }
 
         if (stored is { SnapshotDone: true })
@@ -162,12 +162,35 @@ public sealed class AsyncUploader : IAsyncDisposable
         await WriteBatchesAsync(UploadRun.Split(rows), cancellationToken).ConfigureAwait(false);
         var pending = new CheckpointState(claimed, _source.StoreId, SnapshotDone: false);
         var done = pending with { SnapshotDone = true };
-        await _checkpointRow.AdvanceAsync(pending, done, 0, cancellationToken).ConfigureAwait(false);
+        await _checkpointRow.AdvanceAsync(pending, done, 0, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
         UploaderLog.SnapshotWritten(_logger, _options.Namespace, rows.Count, snapshot.ChangeIndex);
         Volatile.Write(ref _checkpoint, done);
         UploaderLog.Resuming(_logger, _options.Namespace, Table, claimed + 1);
         _state = "RUNNING";
         return true;
+    }
+
+    /// <summary>
+    /// The table names another store: refused, unless this store was recovered from exactly that replica and the table
+    /// has not moved since (the seed's step 6, upload turned on after a recovery), when it is taken over.
+    /// </summary>
+    private async Task<CheckpointState> TakeOverRecoveredAsync(CheckpointState stored, CancellationToken cancellationToken)
+    {
+        if (_source.RecoveredFrom is not { } origin || origin.StoreId != stored.StoreId || !stored.SnapshotDone)
+        {
+            throw new ReplicaConflictException(_checkpointRow.Describe(stored));
+        }
+
+        if (origin.ChangeIndex != stored.Index)
+        {
+            throw new ReplicaConflictException(
+                $"Table {Table} moved from feed index {origin.ChangeIndex}, where this store was recovered from it, to {stored.Index} " +
+                $"(store {stored.StoreId} still writes it): upload stopped, nothing merged; stop the old cluster and recover again");
+        }
+
+        var ours = await _checkpointRow.TakeOverAsync(stored, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
+        UploaderLog.TookOver(_logger, _options.Namespace, Table, stored.StoreId, stored.Index);
+        return ours;
     }
 
     /// <summary>Uploads the next run of committed entries, if any; false when there was nothing to do.</summary>
@@ -189,7 +212,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         var run = UploadRun.From(entries);
         await WriteBatchesAsync(run.Batches, cancellationToken).ConfigureAwait(false);
         var next = checkpoint with { Index = run.LastIndex };
-        await _checkpointRow.AdvanceAsync(checkpoint, next, run.LastTimestampMs, cancellationToken).ConfigureAwait(false);
+        await _checkpointRow.AdvanceAsync(checkpoint, next, run.LastTimestampMs, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _checkpoint, next);
         TrimBehind(next.Index);
         return true;
@@ -243,15 +266,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         }
     }
 
-    private string Mask(string message)
-    {
-        foreach (var secret in _options.Secrets.Where(s => s.Length > 0))
-        {
-            message = message.Replace(secret, "***", StringComparison.Ordinal);
-        }
-
-        return message.ReplaceLineEndings(" ");
-    }
+    private string Mask(string message) => TableStoreFailures.Mask(message, _options.Secrets);
 
     /// <summary>Stops the loop; a run in flight is abandoned (the next start replays it).</summary>
     public async ValueTask DisposeAsync()

@@ -21,4 +21,7 @@ internal static partial class UploaderLog
 
     [LoggerMessage(EventId = 10006, Level = LogLevel.Information, Message = "Namespace {Namespace}: upload recovered after {Failures} failed attempts")]
     public static partial void Recovered(ILogger logger, string @namespace, int failures);
+
+    [LoggerMessage(EventId = 10007, Level = LogLevel.Information, Message = "Namespace {Namespace}: took table {Table} over from store {OldStore} at feed index {Index}, which this store was recovered from")]
+    public static partial void TookOver(ILogger logger, string @namespace, string table, string oldStore, long index);
 }

@@ -39,18 +39,24 @@ public sealed class ReplicaHarness : IAsyncDisposable
     public string DataDirectory(string name) => _temp.Sub(name);
 
     /// <summary>The `-D` settings that turn upload on against the emulator.</summary>
-    public string[] UploadSettings() =>
+    public string[] UploadSettings() => ["-D", "namespace.backend.rocksdb.async.ots.enabled=true", .. TableStoreSettings()];
+
+    /// <summary>The `-D` settings of recovery mode against the emulator.</summary>
+    public string[] RecoverySettings() => ["-D", "namespace.backend.rocksdb.recovery.mode=true", .. TableStoreSettings()];
+
+    private string[] TableStoreSettings() =>
     [
-        "-D", "namespace.backend.rocksdb.async.ots.enabled=true",
         "-D", $"namespace.ots.endpoint={Emulator.Endpoint}",
         "-D", $"namespace.ots.instance={Emulator.Options.InstanceName}",
         "-D", $"namespace.ots.accessKey={Emulator.Options.AccessKeyId}",
         "-D", $"namespace.ots.accessSecret={Emulator.Options.AccessKeySecret}",
     ];
 
-    public async Task<DaemonProcess> StartDaemonAsync(string dataName)
+    public Task<DaemonProcess> StartDaemonAsync(string dataName) => StartDaemonAsync(dataName, UploadSettings());
+
+    public async Task<DaemonProcess> StartDaemonAsync(string dataName, string[] settings)
     {
-        var daemon = await DaemonProcess.StartAsync(DataDirectory(dataName), UploadSettings());
+        var daemon = await DaemonProcess.StartAsync(DataDirectory(dataName), settings);
         _daemons.Add(daemon);
         return daemon;
     }
