@@ -259,7 +259,7 @@ public sealed class ReplicaRecovery : IAsyncDisposable
             }
 
             var start = startName is null ? ReplicaTable.FirstKey(startParent) : ReplicaTable.Key(startParent, startName);
-            var query = new RangeQuery(Table, start, ReplicaTable.FirstKey(endParent)) { Options = new ReadOptions { ColumnsToGet = ReadColumns } };
+            var query = new RangeQuery(Table, start, ReplicaTable.FirstKey(endParent)) { Options = new ReadOptions { ColumnsToGet = ReadColumns }, Limit = _options.PageRows };
             var page = await RetriedAsync(() => _client.GetRangePageAsync(query, cancellationToken), cancellationToken).ConfigureAwait(false);
             var rows = new List<LocalRow>(page.Rows.Count);
             var parents = new List<long>(page.Rows.Count);

@@ -14,6 +14,9 @@ public sealed record ReplicaRecoveryOptions
     /// <summary>Ranges the parent-id space is cut into at the start; an idle reader splits the widest active one further.</summary>
     public int InitialRanges { get; init; } = 16;
 
+    /// <summary>Rows asked for per GetRange call; null: as many as the service gives (5000, or 4 MB).</summary>
+    public int? PageRows { get; init; }
+
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(5);
