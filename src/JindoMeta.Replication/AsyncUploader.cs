@@ -30,6 +30,8 @@ public sealed class AsyncUploader : IAsyncDisposable
     private volatile string _state = "STARTING";
     private volatile string? _lastError;
     private long _lastTrim;
+    private long _snapshotRowsWritten;
+    private long _snapshotRowsEstimated;
 
     public AsyncUploader(IReplicaSource source, TableStoreClient client, AsyncUploaderOptions options, ILogger logger, TimeProvider? clock = null)
     {
@@ -65,7 +67,11 @@ public sealed class AsyncUploader : IAsyncDisposable
             }
         }
 
-        return new UploadStatus(Table, _state, checkpoint, last, lagSeconds, _lastError);
+        return new UploadStatus(Table, _state, checkpoint, last, lagSeconds, _lastError)
+        {
+            SnapshotRows = Volatile.Read(ref _snapshotRowsWritten),
+            SnapshotRowsEstimated = Volatile.Read(ref _snapshotRowsEstimated),
+        };
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -158,12 +164,21 @@ public sealed class AsyncUploader : IAsyncDisposable
 
         _state = "SNAPSHOT";
         UploaderLog.WritingSnapshot(_logger, _options.Namespace, snapshot.ChangeIndex, Table);
-        var rows = snapshot.Rows().Select(row => new CoalescedRow(row, snapshot.ChangeIndex)).ToList();
-        await WriteBatchesAsync(UploadRun.Split(rows), cancellationToken).ConfigureAwait(false);
+        // Streamed: a few rounds of parallel batches at a time, so a namespace of millions of rows is never in memory.
+        Volatile.Write(ref _snapshotRowsEstimated, _source.EstimatedRows);
+        Volatile.Write(ref _snapshotRowsWritten, 0);
+        long rowsWritten = 0;
+        foreach (var chunk in snapshot.Rows().Chunk(UploadRun.MaxRowsPerBatch * _options.ParallelBatches * 4))
+        {
+            await WriteBatchesAsync(UploadRun.Split(chunk.Select(row => new CoalescedRow(row, snapshot.ChangeIndex))), cancellationToken).ConfigureAwait(false);
+            rowsWritten += chunk.Length;
+            Volatile.Write(ref _snapshotRowsWritten, rowsWritten);
+        }
+
         var pending = new CheckpointState(claimed, _source.StoreId, SnapshotDone: false);
         var done = pending with { SnapshotDone = true };
         await _checkpointRow.AdvanceAsync(pending, done, 0, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
-        UploaderLog.SnapshotWritten(_logger, _options.Namespace, rows.Count, snapshot.ChangeIndex);
+        UploaderLog.SnapshotWritten(_logger, _options.Namespace, rowsWritten, snapshot.ChangeIndex);
         Volatile.Write(ref _checkpoint, done);
         UploaderLog.Resuming(_logger, _options.Namespace, Table, claimed + 1);
         _state = "RUNNING";

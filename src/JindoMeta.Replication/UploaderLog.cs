@@ -11,7 +11,7 @@ internal static partial class UploaderLog
     public static partial void WritingSnapshot(ILogger logger, string @namespace, long index, string table);
 
     [LoggerMessage(EventId = 10003, Level = LogLevel.Information, Message = "Namespace {Namespace}: snapshot of {Rows} rows at feed index {Index} written")]
-    public static partial void SnapshotWritten(ILogger logger, string @namespace, int rows, long index);
+    public static partial void SnapshotWritten(ILogger logger, string @namespace, long rows, long index);
 
     [LoggerMessage(EventId = 10004, Level = LogLevel.Warning, Message = "Namespace {Namespace}: upload to Tablestore failed ({Error}); retrying in {DelayMs} ms, nothing is skipped")]
     public static partial void Retrying(ILogger logger, string @namespace, string error, long delayMs);

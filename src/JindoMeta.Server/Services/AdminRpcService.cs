@@ -79,6 +79,7 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
         entry.Properties["upload.lagEntries"] = upload.LagEntries.ToString(culture);
         entry.Properties["upload.lagSeconds"] = upload.LagSeconds.ToString("F3", culture);
         entry.Properties["upload.lastError"] = upload.LastError ?? "none";
+        entry.Properties["upload.snapshot"] = string.Create(culture, $"{upload.SnapshotRows}/{upload.SnapshotRowsEstimated}");
     }
 
     private Proto.MetaStatusResponse MetaStatus(bool detail)
