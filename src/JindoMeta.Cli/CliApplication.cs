@@ -12,6 +12,7 @@ public static class CliApplication
         Usage: jindo [generic options] fs -VERB [options] <path> ...
                jindo [generic options] jfs -metaStatus [-detail]
                jindo [generic options] jfs -transferLeader <host:port> [<namespace>]
+               jindo [generic options] jfs -verifyReplica [<namespace>]
         Generic options (also accepted right after fs/jfs):
           --rpc-address host:port[,host:port...]   servers to use (key jfs.namespace.server.rpc-address)
           --timeout SECONDS                        deadline of each operation, retries included (default 30)

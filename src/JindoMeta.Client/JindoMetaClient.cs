@@ -159,5 +159,9 @@ public sealed partial class JindoMetaClient : IDisposable
     public Task<TransferLeadershipResponse> TransferLeadershipAsync(TransferLeadershipRequest request, CancellationToken cancellationToken = default) =>
         InvokeAsync(NamespaceMethods.TransferLeadership, request, RetrySafety.Idempotent, cancellationToken);
 
+    /// <summary>`jindo jfs -verifyReplica`: reads only, so it may be resent.</summary>
+    public Task<VerifyReplicaResponse> VerifyReplicaAsync(VerifyReplicaRequest request, CancellationToken cancellationToken = default) =>
+        InvokeAsync(NamespaceMethods.VerifyReplica, request, RetrySafety.Idempotent, cancellationToken);
+
     private static async Task<FileStatus?> StatusOfAsync(Task<FileStatusResponse> call) => (await call.ConfigureAwait(false)).Status;
 }

@@ -23,6 +23,7 @@ internal static class NamespaceMethods
     public static readonly Method<GetContentSummaryRequest, ContentSummaryResponse> GetContentSummary = Unary<GetContentSummaryRequest, ContentSummaryResponse>(Namespace, "GetContentSummary");
     public static readonly Method<MetaStatusRequest, MetaStatusResponse> MetaStatus = Unary<MetaStatusRequest, MetaStatusResponse>(Admin, "MetaStatus");
     public static readonly Method<TransferLeadershipRequest, TransferLeadershipResponse> TransferLeadership = Unary<TransferLeadershipRequest, TransferLeadershipResponse>(Admin, "TransferLeadership");
+    public static readonly Method<VerifyReplicaRequest, VerifyReplicaResponse> VerifyReplica = Unary<VerifyReplicaRequest, VerifyReplicaResponse>(Admin, "VerifyReplica");
 
     private static readonly HashSet<string> MutatingMethods =
         [Mkdirs.FullName, Create.FullName, Complete.FullName, Delete.FullName, Rename.FullName, SetPermission.FullName, SetOwner.FullName, SetTimes.FullName];

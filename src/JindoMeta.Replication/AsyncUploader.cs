@@ -30,6 +30,7 @@ public sealed class AsyncUploader : IAsyncDisposable
     private volatile string _state = "STARTING";
     private volatile string? _lastError;
     private long _lastTrim;
+    private Hold? _hold;
     private long _snapshotRowsWritten;
     private long _snapshotRowsEstimated;
 
@@ -213,12 +214,15 @@ public sealed class AsyncUploader : IAsyncDisposable
     {
         var checkpoint = _checkpoint!;
         var feed = _source.ChangeFeed;
-        if (feed.LastIndex <= checkpoint.Index)
+        var hold = Volatile.Read(ref _hold);
+        var upTo = Math.Min(feed.LastIndex, hold is null ? long.MaxValue : Math.Max(hold.Limit, checkpoint.Index));
+        if (upTo <= checkpoint.Index)
         {
+            hold?.Reached.TrySetResult(checkpoint.Index);
             return false;
         }
 
-        var entries = feed.Read(checkpoint.Index + 1, _options.MaxEntriesPerRun);
+        var entries = feed.Read(checkpoint.Index + 1, (int)Math.Min(_options.MaxEntriesPerRun, upTo - checkpoint.Index));
         if (entries.Count == 0)
         {
             return false;
@@ -282,6 +286,54 @@ public sealed class AsyncUploader : IAsyncDisposable
     }
 
     private string Mask(string message) => TableStoreFailures.Mask(message, _options.Secrets);
+
+    /// <summary>
+    /// `jindo jfs -verifyReplica`: holds the upload still (after the run in flight), takes a local snapshot, uploads
+    /// exactly through its index and holds again, so the table and the snapshot stand at one index; compares them
+    /// (<see cref="ReplicaVerifier"/>), then lets the upload go on. Writes carry on locally meanwhile.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The uploader is not running (starting, writing its snapshot, stopped), or did not hold within the timeout.</exception>
+    public async Task<ReplicaComparison> VerifyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_state != "RUNNING")
+        {
+            throw new InvalidOperationException($"The uploader of table {Table} is {_state}{(_lastError is { } error ? $" ({error})" : "")}: the replica can be verified once it runs");
+        }
+
+        try
+        {
+            await HoldAtAsync(long.MinValue, timeout, cancellationToken).ConfigureAwait(false);
+            using var snapshot = _source.OpenSnapshot();
+            await HoldAtAsync(snapshot.ChangeIndex, timeout, cancellationToken).ConfigureAwait(false);
+            return await ReplicaVerifier.CompareAsync(snapshot, _client, Table, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _hold, null);
+        }
+    }
+
+    /// <summary>Lets no run go past <paramref name="limit"/> and waits until the checkpoint stands there (or, below it, still).</summary>
+    private async Task HoldAtAsync(long limit, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var hold = new Hold(limit);
+        Volatile.Write(ref _hold, hold);
+        try
+        {
+            await hold.Reached.Task.WaitAsync(timeout, _clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new InvalidOperationException(
+                $"The uploader of table {Table} did not reach a still point within {timeout.TotalSeconds:F0} s (state {_state}, last error {_lastError ?? "none"})");
+        }
+    }
+
+    /// <summary>No upload run goes past <see cref="Limit"/> while set; <see cref="Reached"/> completes once the loop is idle there.</summary>
+    private sealed record Hold(long Limit)
+    {
+        public TaskCompletionSource<long> Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     /// <summary>Stops the loop; a run in flight is abandoned (the next start replays it).</summary>
     public async ValueTask DisposeAsync()

@@ -49,6 +49,9 @@ public sealed class ReplicaRecovery : IAsyncDisposable
 
     public string Table => _options.TableName;
 
+    /// <summary>The client it reads with (a finished recovery's replica can be verified through it).</summary>
+    public TableStoreClient Client => _client;
+
     /// <summary>Completes when the recovery finished, failed, or was stopped.</summary>
     public Task Completion => _loop;
 

@@ -4,13 +4,14 @@ using JindoMeta.Protos.V1;
 
 namespace JindoMeta.Cli.Admin;
 
-/// <summary>`jindo jfs -metaStatus [-detail]` and `jindo jfs -transferLeader host:port [namespace]`.</summary>
+/// <summary>`jindo jfs -metaStatus [-detail]`, `jindo jfs -transferLeader host:port [namespace]` and `jindo jfs -verifyReplica [namespace]`.</summary>
 public static class JfsAdmin
 {
     public const string Usage =
         "Usage: jindo jfs [generic options]\n" +
         "\t[-metaStatus [-detail]]\n" +
-        "\t[-transferLeader <host:port> [<namespace>]]\n";
+        "\t[-transferLeader <host:port> [<namespace>]]\n" +
+        "\t[-verifyReplica [<namespace>]]\n";
 
     public static async Task<int> RunAsync(Func<ShellContext> context, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
@@ -31,6 +32,18 @@ public static class JfsAdmin
                 }).ConfigureAwait(false);
             case "-transferLeader":
                 error.WriteLine(args.Count < 2 ? "-transferLeader: Not enough arguments: expected the new leader's host:port" : $"-transferLeader: Too many arguments: {args[^1]}");
+                break;
+            case "-verifyReplica" when args.Count is 1 or 2:
+                var same = false;
+                var exit = await RunAsync("verifyReplica", error, async () =>
+                {
+                    var result = await context().Client.VerifyReplicaAsync(new VerifyReplicaRequest { Namespace = args.Count == 2 ? args[1] : "" }).ConfigureAwait(false);
+                    output.Write(ReplicaComparisonFormat.Format(result));
+                    same = result.Namespaces.All(n => n.DifferenceCount == 0);
+                }).ConfigureAwait(false);
+                return exit != 0 ? exit : same ? 0 : 1;
+            case "-verifyReplica":
+                error.WriteLine($"-verifyReplica: Too many arguments: {args[^1]}");
                 break;
             case { } unknown:
                 error.WriteLine($"{unknown}: Unknown command");

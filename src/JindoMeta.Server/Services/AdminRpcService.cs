@@ -24,13 +24,7 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
 
     public override async Task<Proto.TransferLeadershipResponse> TransferLeadership(Proto.TransferLeadershipRequest request, ServerCallContext context)
     {
-        var caller = CallerIdentification.Identify(context, groups);
-        if (!settings.Permissions.IsSuperUser(caller))
-        {
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"Permission denied: user={caller.User} may not transfer leadership; only the superuser ({settings.Permissions.SuperUser}) or members of {settings.Permissions.SuperGroup} may"));
-        }
-
+        RequireSuperUser(context, "transfer leadership");
         var backend = ErrorMapping.Unwrap(registry.Find(request.Namespace));
         if (backend is not ILeadershipTransfer transfer)
         {
@@ -40,6 +34,80 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
 
         var moved = ErrorMapping.Unwrap(await transfer.TransferLeadershipAsync(request.Target, TransferTimeout, context.CancellationToken).ConfigureAwait(false));
         return new Proto.TransferLeadershipResponse { Leader = moved.Leader, Term = moved.Term };
+    }
+
+    /// <summary>How long the uploader may take to reach a still point for a verification.</summary>
+    public static readonly TimeSpan VerifyHoldTimeout = TimeSpan.FromSeconds(30);
+
+    public override async Task<Proto.VerifyReplicaResponse> VerifyReplica(Proto.VerifyReplicaRequest request, ServerCallContext context)
+    {
+        RequireSuperUser(context, "verify the replica");
+        if (request.Namespace.Length > 0)
+        {
+            _ = ErrorMapping.Unwrap(registry.Find(request.Namespace)); // an unknown name is 25xxx namespace-not-found
+        }
+
+        var names = request.Namespace.Length > 0 ? [request.Namespace] : registry.Backends.Keys.Order(StringComparer.Ordinal).ToArray();
+        var response = new Proto.VerifyReplicaResponse();
+        foreach (var name in names)
+        {
+            var comparison = await VerifyAsync(name, context.CancellationToken).ConfigureAwait(false);
+            var entry = new Proto.ReplicaComparison
+            {
+                Namespace = name,
+                Table = comparison.Table,
+                Index = comparison.Index,
+                LocalRows = comparison.LocalRows,
+                ReplicaRows = comparison.ReplicaRows,
+                LocalChecksum = comparison.LocalChecksum,
+                ReplicaChecksum = comparison.ReplicaChecksum,
+                DifferenceCount = comparison.DifferenceCount,
+            };
+            entry.Differences.AddRange(comparison.Differences);
+            response.Namespaces.Add(entry);
+        }
+
+        return response;
+    }
+
+    /// <summary>Through the uploader (it holds still at the compared index), or against a finished recovery's replica.</summary>
+    private async Task<Replication.ReplicaComparison> VerifyAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (uploaders?.ByNamespace.GetValueOrDefault(name) is { } uploader)
+            {
+                return await uploader.VerifyAsync(VerifyHoldTimeout, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (recoveries?.ByNamespace.GetValueOrDefault(name) is { } recovery && registry.Backends[name] is IReplicaSource source)
+            {
+                if (recovery.GetStatus().State != "FINISH")
+                {
+                    throw new InvalidOperationException($"The recovery of namespace {name} is {recovery.GetStatus().State}: verify once metaStatus shows state=FINISH");
+                }
+
+                using var snapshot = source.OpenSnapshot();
+                return await Replication.ReplicaVerifier.CompareAsync(snapshot, recovery.Client, recovery.Table, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"namespace {name}: {e.Message}"));
+        }
+
+        throw new RpcException(new Status(StatusCode.FailedPrecondition,
+            $"namespace {name} has no replica here to verify: turn on {ConfigKeys.RocksDbAsyncOts} (or ask the node that uploads), or verify a recovery once it finished"));
+    }
+
+    private void RequireSuperUser(ServerCallContext context, string action)
+    {
+        var caller = CallerIdentification.Identify(context, groups);
+        if (!settings.Permissions.IsSuperUser(caller))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"Permission denied: user={caller.User} may not {action}; only the superuser ({settings.Permissions.SuperUser}) or members of {settings.Permissions.SuperGroup} may"));
+        }
     }
 
     /// <summary>Recovery's part of `-metaStatus`: its progress always, the rest with -detail (CLI README).</summary>

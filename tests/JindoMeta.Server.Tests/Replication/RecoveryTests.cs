@@ -48,6 +48,9 @@ public sealed class RecoveryTests
             var metaStatus = await JindoAsync(recovering.Address, "jfs", "-metaStatus");
             Assert.Contains("recovered=1/1", metaStatus.Out, StringComparison.Ordinal);
             Assert.Contains("state=FINISH", metaStatus.Out, StringComparison.Ordinal);
+            var verify = await JindoAsync(recovering.Address, "jfs", "-verifyReplica");
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+            Assert.Contains("result=SAME", verify.Out, StringComparison.Ordinal);
         }
 
         Assert.Equal(0, await recovering.TerminateAsync());
@@ -62,6 +65,9 @@ public sealed class RecoveryTests
             var synced = await ReplicaHarness.WaitForSyncedAsync(client, Timeout);
             Assert.Equal((checkpoint + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), synced["upload.checkpoint"]);
             Assert.Contains("took table jindometa_test over from store", resumed.Output, StringComparison.Ordinal);
+            var verify = await JindoAsync(resumed.Address, "jfs", "-verifyReplica", "test");
+            Assert.True(verify.ExitCode == 0, verify.ToString());
+            Assert.Contains("result=SAME", verify.Out, StringComparison.Ordinal);
         }
 
         Assert.Equal(0, await resumed.TerminateAsync());
@@ -212,22 +218,5 @@ public sealed class RecoveryTests
         return [.. views];
     }
 
-    private static async Task<(int ExitCode, string Out, string Error)> JindoAsync(string address, params string[] args)
-    {
-        var start = new ProcessStartInfo(DaemonProcess.DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "jindo.dll"), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["TZ"] = "UTC";
-        start.Environment["HADOOP_USER_NAME"] = "root";
-        start.Environment["JINDO_RPC_ADDRESS"] = address;
-        start.Environment.Remove("JINDO_CONF_DIR");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Out, string Error)> JindoAsync(string address, params string[] args) => JindoCli.RunAsync(address, args);
 }
