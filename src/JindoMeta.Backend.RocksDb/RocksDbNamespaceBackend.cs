@@ -54,18 +54,20 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource,
 
     public byte[]? RecoveryProgress => _store.ReadRecoveryProgress();
 
-    public void LoadRows(IReadOnlyList<RowChange> rows, byte[] progress)
+    public ValueTask LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken)
     {
         EnsureRecoveryMode();
         _store.LoadRecoveryRows(rows, progress);
+        return ValueTask.CompletedTask;
     }
 
-    public void FinishRecovery(ReplicaOrigin origin)
+    public ValueTask FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken)
     {
         EnsureRecoveryMode();
         _store.FinishRecovery(origin);
         _writer.ReloadLastChangeIndex();
         ServingChanged?.Invoke(this, EventArgs.Empty);
+        return ValueTask.CompletedTask;
     }
 
     private void EnsureRecoveryMode()

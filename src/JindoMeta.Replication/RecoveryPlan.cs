@@ -19,7 +19,7 @@ public sealed class RecoveryRange(long startParent, string? startName, long endP
 
 /// <summary>
 /// The progress record of a recovery, written by the target in the same batch as the rows each load covers
-/// (<see cref="Namespace.Backend.IRecoveryTarget.LoadRows"/>): which replica (its writer's store id and checkpoint),
+/// (<see cref="Namespace.Backend.IRecoveryTarget.LoadRowsAsync"/>): which replica (its writer's store id and checkpoint),
 /// how many rows are loaded, and the ranges with where each stands. A restart resumes every range where its last
 /// load ended, so no row is read twice into the count and none is missed.
 /// </summary>

@@ -17,7 +17,7 @@ namespace JindoMeta.Replication;
 /// region does not leave the others idle. Every page is loaded with the plan's new progress in one write, so a crash
 /// resumes every range where its last page ended. At the end the checkpoint is read again: if it moved, another
 /// cluster still writes the table, and the recovery fails instead of finishing on a mixed state. Then the target is
-/// told where its feed continues (<see cref="IRecoveryTarget.FinishRecovery"/>). Tablestore failures are retried with
+/// told where its feed continues (<see cref="IRecoveryTarget.FinishRecoveryAsync"/>). Tablestore failures are retried with
 /// doubling backoff; the replica being absent, incomplete, changed or undecodable fails the recovery with one line.
 /// </remarks>
 public sealed class ReplicaRecovery : IAsyncDisposable
@@ -31,6 +31,8 @@ public sealed class ReplicaRecovery : IAsyncDisposable
     private readonly ReplicaCheckpoint _checkpointRow;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
+    // Loads go one at a time, each with a progress record that includes every earlier load.
+    private readonly SemaphoreSlim _loadGate = new(1, 1);
     private Task _loop = Task.CompletedTask;
     private RecoveryPlan? _plan;
     private volatile string _state = "STARTING";
@@ -138,7 +140,7 @@ public sealed class ReplicaRecovery : IAsyncDisposable
                 "uploads to it; stop it and recover again into an empty data directory");
         }
 
-        _target.FinishRecovery(new ReplicaOrigin(checkpoint.StoreId, checkpoint.Index));
+        await _target.FinishRecoveryAsync(new ReplicaOrigin(checkpoint.StoreId, checkpoint.Index), cancellationToken).ConfigureAwait(false);
         _state = "FINISH";
         RecoveryLog.Finished(_logger, _options.Namespace, plan.RowsLoaded, checkpoint.Index, Interlocked.Read(ref _rowsNewerThanCheckpoint));
     }
@@ -186,9 +188,9 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         var ranges = RecoveryPlan.Split(endParent, _options.InitialRanges);
         ranges.Add(new RecoveryRange(endParent, null, long.MaxValue));
         var plan = new RecoveryPlan(checkpoint.StoreId, checkpoint.Index, estimatedRows, rows.Count, ranges);
+        await _target.LoadRowsAsync(rows, plan.Encode(), cancellationToken).ConfigureAwait(false);
         lock (_lock)
         {
-            _target.LoadRows(rows, plan.Encode());
             _plan = plan;
         }
 
@@ -272,37 +274,50 @@ public sealed class ReplicaRecovery : IAsyncDisposable
                 parents.Add(row.PrimaryKey[0].Value.AsInteger());
             }
 
-            lock (_lock)
+            await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
             {
-                // The range may have been split while the page was on its way: rows past its new end belong to the other half.
-                var keep = parents.FindIndex(p => p >= range.EndParent);
-                var next = page.NextStart;
-                if (keep >= 0)
+                byte[] progress;
+                lock (_lock)
                 {
-                    rows.RemoveRange(keep, rows.Count - keep);
-                    next = null;
-                }
-                else if (next is not null && next[0].Value.AsInteger() >= range.EndParent)
-                {
-                    next = null;
+                    // The range may have been split while the page was on its way: rows past its new end belong to the other half.
+                    var keep = parents.FindIndex(p => p >= range.EndParent);
+                    var next = page.NextStart;
+                    if (keep >= 0)
+                    {
+                        rows.RemoveRange(keep, rows.Count - keep);
+                        next = null;
+                    }
+                    else if (next is not null && next[0].Value.AsInteger() >= range.EndParent)
+                    {
+                        next = null;
+                    }
+
+                    if (next is null)
+                    {
+                        range.Done = true;
+                    }
+                    else
+                    {
+                        range.StartParent = next[0].Value.AsInteger();
+                        range.StartName = next[1].Value.Type == ColumnValueType.String ? next[1].Value.AsString() : null;
+                    }
+
+                    plan.RowsLoaded += rows.Count;
+                    progress = plan.Encode();
                 }
 
-                if (next is null)
-                {
-                    range.Done = true;
-                }
-                else
-                {
-                    range.StartParent = next[0].Value.AsInteger();
-                    range.StartName = next[1].Value.Type == ColumnValueType.String ? next[1].Value.AsString() : null;
-                }
+                // A failed load fails the recovery: the next start resumes from the last record written, not from these.
+                await _target.LoadRowsAsync(rows, progress, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _loadGate.Release();
+            }
 
-                plan.RowsLoaded += rows.Count;
-                _target.LoadRows(rows, plan.Encode());
-                if (range.Done)
-                {
-                    return;
-                }
+            if (range.Done)
+            {
+                return;
             }
         }
     }
@@ -377,5 +392,6 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _loadGate.Dispose();
     }
 }

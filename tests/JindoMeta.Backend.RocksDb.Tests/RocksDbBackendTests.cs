@@ -119,7 +119,7 @@ public sealed partial class RocksDbBackendTests : IDisposable
         await using (var recovering = Open(_temp.Sub("new"), recoveryMode: true))
         {
             Assert.Equal(RecoveryStage.Empty, recovering.RecoveryStage);
-            recovering.LoadRows(replicaRows, [1, 2, 3]);
+            await recovering.LoadRowsAsync(replicaRows, [1, 2, 3], CancellationToken.None);
             Assert.Equal(RecoveryStage.Loading, recovering.RecoveryStage);
             Assert.Equal([1, 2, 3], recovering.RecoveryProgress);
             Assert.Equal("RECOVERING", recovering.GetStatus().State);
@@ -130,7 +130,7 @@ public sealed partial class RocksDbBackendTests : IDisposable
             Assert.Equal("Namespace is under recovery mode, and is read-only.", write.Error.Message);
             AssertOk(await recovering.GetFileInfoAsync("/kept/deep", Callers.Root));
 
-            recovering.FinishRecovery(new ReplicaOrigin("feedbeef", 57));
+            await recovering.FinishRecoveryAsync(new ReplicaOrigin("feedbeef", 57), CancellationToken.None);
             Assert.Equal(RecoveryStage.Finished, recovering.RecoveryStage);
             Assert.Null(recovering.RecoveryProgress);
             Assert.Equal("FINISH", recovering.GetStatus().State);

@@ -145,10 +145,14 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
 
         public byte[]? RecoveryProgress { get; private set; }
 
-        public void LoadRows(IReadOnlyList<RowChange> rows, byte[] progress)
+        public async ValueTask LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken)
         {
             var count = Interlocked.Increment(ref _loads);
-            BeforeLoad?.Invoke(count).GetAwaiter().GetResult();
+            if (BeforeLoad is { } before)
+            {
+                await before(count);
+            }
+
             if (count > FailAfterLoads)
             {
                 throw new IOException("simulated crash of the store");
@@ -166,10 +170,11 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
             }
         }
 
-        public void FinishRecovery(ReplicaOrigin origin)
+        public ValueTask FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken)
         {
             Origin = origin;
             RecoveryProgress = null;
+            return ValueTask.CompletedTask;
         }
     }
 }

@@ -31,15 +31,18 @@ public interface IRecoveryTarget
 {
     RecoveryStage RecoveryStage { get; }
 
-    /// <summary>The progress record of the last <see cref="LoadRows"/>, null before the first.</summary>
+    /// <summary>The progress record of the last <see cref="LoadRowsAsync"/>, null before the first.</summary>
     byte[]? RecoveryProgress { get; }
 
-    /// <summary>Puts <paramref name="rows"/> (dentries and replicated meta rows) and the progress record in one write.</summary>
-    void LoadRows(IReadOnlyList<RowChange> rows, byte[] progress);
+    /// <summary>
+    /// Puts <paramref name="rows"/> (dentries and replicated meta rows) and the progress record in one write (raft: one
+    /// replicated entry, so a new leader resumes from the same record). Calls come one at a time.
+    /// </summary>
+    ValueTask LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the recovery durably: the change feed continues after the origin's index (so an uploader resumes the same
     /// table from there) and the progress record is dropped.
     /// </summary>
-    void FinishRecovery(ReplicaOrigin origin);
+    ValueTask FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken);
 }
