@@ -30,6 +30,7 @@ public sealed class AsyncUploader : IAsyncDisposable
     private volatile string _state = "STARTING";
     private volatile string? _lastError;
     private long _lastTrim;
+    private readonly TombstoneCollector _tombstones;
     private Hold? _hold;
     private long _snapshotRowsWritten;
     private long _snapshotRowsEstimated;
@@ -42,6 +43,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         _logger = logger;
         _clock = clock ?? TimeProvider.System;
         _checkpointRow = new ReplicaCheckpoint(client, options.TableName, options.Namespace, source.StoreId, _clock);
+        _tombstones = new TombstoneCollector(client, options.TableName, options.TombstoneGrace, _clock);
     }
 
     public string Table => _options.TableName;
@@ -92,6 +94,7 @@ public sealed class AsyncUploader : IAsyncDisposable
 
                 if (!progressed)
                 {
+                    await _tombstones.CollectAsync(cancellationToken).ConfigureAwait(false);
                     await Task.Delay(_options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -171,13 +174,13 @@ public sealed class AsyncUploader : IAsyncDisposable
         long rowsWritten = 0;
         foreach (var chunk in snapshot.Rows().Chunk(UploadRun.MaxRowsPerBatch * _options.ParallelBatches * 4))
         {
-            await WriteBatchesAsync(UploadRun.Split(chunk.Select(row => new CoalescedRow(row, snapshot.ChangeIndex))), cancellationToken).ConfigureAwait(false);
+            await WriteBatchesAsync(UploadRun.Split(chunk.Select(row => new CoalescedRow(row, snapshot.ChangeIndex))), priors: null, cancellationToken).ConfigureAwait(false);
             rowsWritten += chunk.Length;
             Volatile.Write(ref _snapshotRowsWritten, rowsWritten);
         }
 
         var pending = new CheckpointState(claimed, _source.StoreId, SnapshotDone: false);
-        var done = pending with { SnapshotDone = true };
+        var done = pending with { SnapshotDone = true, ConsistentFrom = snapshot.ChangeIndex };
         await _checkpointRow.AdvanceAsync(pending, done, 0, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
         UploaderLog.SnapshotWritten(_logger, _options.Namespace, rowsWritten, snapshot.ChangeIndex);
         Volatile.Write(ref _checkpoint, done);
@@ -229,27 +232,78 @@ public sealed class AsyncUploader : IAsyncDisposable
         }
 
         var run = UploadRun.From(entries);
-        await WriteBatchesAsync(run.Batches, cancellationToken).ConfigureAwait(false);
+        var priors = await ReadPriorImagesAsync(run, checkpoint.Index, cancellationToken).ConfigureAwait(false);
+        await WriteBatchesAsync(run.Batches, priors, cancellationToken).ConfigureAwait(false);
         var next = checkpoint with { Index = run.LastIndex };
         await _checkpointRow.AdvanceAsync(checkpoint, next, run.LastTimestampMs, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _checkpoint, next);
+        _tombstones.Committed(run);
         TrimBehind(next.Index);
         return true;
     }
 
-    /// <summary>Writes every batch, up to <see cref="AsyncUploaderOptions.ParallelBatches"/> at once; rows that fail are written again.</summary>
-    private async Task WriteBatchesAsync(IReadOnlyList<IReadOnlyList<CoalescedRow>> batches, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each row's image at the checkpoint the run starts from, read from the table before the run writes: the run's rows
+    /// carry it (so recovery can read the table at the checkpoint even if this run never completes), and a row that an
+    /// earlier, torn attempt wrote past the checkpoint is replaced by this run rather than kept as "newer".
+    /// </summary>
+    private async Task<Dictionary<TableStore.PrimaryKey, Prior>> ReadPriorImagesAsync(UploadRun run, long checkpoint, CancellationToken cancellationToken)
     {
-        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelBatches, CancellationToken = cancellationToken },
-            async (batch, token) => await WriteBatchAsync(batch, token).ConfigureAwait(false)).ConfigureAwait(false);
+        var keys = run.Batches.SelectMany(b => b).Select(r => ReplicaTable.Key(r.Row)).ToList();
+        var priors = new Dictionary<TableStore.PrimaryKey, Prior>(keys.Count);
+        var groups = keys.Chunk(ReplicaTable.MaxRowsPerBatchGet).ToList();
+        await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelBatches, CancellationToken = cancellationToken },
+            async (group, token) =>
+            {
+                var results = await _client.BatchGetRowAsync([new BatchGetTable(Table, group) { Options = new ReadOptions { ColumnsToGet = PriorColumns } }], token)
+                    .ConfigureAwait(false);
+                if (results.FirstOrDefault(r => !r.IsOk) is { } failed)
+                {
+                    throw new TableStoreException("BatchGetRow", failed.ErrorCode ?? "unknown", $"reading the rows a run replaces failed: {failed.ErrorMessage}", null, 200);
+                }
+
+                lock (priors)
+                {
+                    for (var i = 0; i < group.Length; i++)
+                    {
+                        priors[group[i]] = results[i].Row is { } row
+                            ? new Prior(ReplicaTable.ImageAt(row, checkpoint), row.GetColumn(ReplicaTable.IndexColumn)!.Value.Value.AsInteger())
+                            : new Prior(new ReplicaImage(null, checkpoint, Torn: false), null);
+                    }
+                }
+            }).ConfigureAwait(false);
+        return priors;
     }
 
-    private async Task WriteBatchAsync(IReadOnlyList<CoalescedRow> batch, CancellationToken cancellationToken)
+    private static readonly IReadOnlyList<string> PriorColumns =
+        [ReplicaTable.IndexColumn, ReplicaTable.ValueColumn, ReplicaTable.PreviousIndexColumn, ReplicaTable.PreviousValueColumn];
+
+    /// <summary>A row's image at the run's checkpoint, and the index of the row stored now (null: none).</summary>
+    private sealed record Prior(ReplicaImage Image, long? StoredIndex)
     {
-        var writes = batch.Select(r => ReplicaTable.ToWrite(Table, r.Row, r.Index)).ToList();
+        /// <summary>The stored row is a torn run's: the write replaces exactly it.</summary>
+        public long? Replacing => Image.Torn ? StoredIndex : null;
+    }
+
+    /// <summary>Writes every batch, up to <see cref="AsyncUploaderOptions.ParallelBatches"/> at once; rows that fail are written again.</summary>
+    private async Task WriteBatchesAsync(IReadOnlyList<IReadOnlyList<CoalescedRow>> batches, Dictionary<TableStore.PrimaryKey, Prior>? priors, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = _options.ParallelBatches, CancellationToken = cancellationToken },
+            async (batch, token) => await WriteBatchAsync(batch, priors, token).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    /// <param name="priors">A run's rows' images at its checkpoint (<see cref="ReadPriorImagesAsync"/>); null for a snapshot's rows.</param>
+    private async Task WriteBatchAsync(IReadOnlyList<CoalescedRow> batch, Dictionary<TableStore.PrimaryKey, Prior>? priors, CancellationToken cancellationToken)
+    {
+        var writes = batch.Select(r => priors?[ReplicaTable.Key(r.Row)] is { } prior
+            ? ReplicaTable.ToWrite(Table, r.Row, r.Index, prior.Image, prior.Replacing)
+            : ReplicaTable.ToWrite(Table, r.Row, r.Index)).ToList();
         var results = await _client.BatchWriteRowAsync(writes, cancellationToken: cancellationToken).ConfigureAwait(false);
-        // A failed condition means the stored row is already newer (a later run wrote it): nothing to do for it.
-        var failed = results.Where(r => !r.IsOk && r.ErrorCode != TableStoreErrorCodes.ConditionCheckFail).ToList();
+        // A failed "no newer row" condition means a later run wrote the row already: nothing to do for it. A failed
+        // replacement means the torn row changed since it was read (a late request of the torn attempt): the run is
+        // written again, from a new read.
+        var failed = results.Where((r, i) => !r.IsOk && (r.ErrorCode != TableStoreErrorCodes.ConditionCheckFail ||
+            (priors is not null && priors[ReplicaTable.Key(batch[i].Row)].Replacing is not null))).ToList();
         if (failed.Count > 0)
         {
             var first = failed[0];

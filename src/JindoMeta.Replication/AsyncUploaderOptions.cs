@@ -25,6 +25,12 @@ public sealed record AsyncUploaderOptions
     /// <summary>The feed is trimmed behind the checkpoint once this many uploaded entries are kept (or a second passed).</summary>
     public long TrimEveryEntries { get; init; } = 10_000;
 
+    /// <summary>
+    /// How long a deleted row stays in the table as a tombstone after its run is committed: longer than any request of
+    /// this uploader can stay in flight, so none can land after it and bring the row back.
+    /// </summary>
+    public TimeSpan TombstoneGrace { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Strings that must never appear in a status or log line (the access secret, the STS token).</summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
 

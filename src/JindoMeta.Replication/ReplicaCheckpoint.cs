@@ -6,7 +6,15 @@ namespace JindoMeta.Replication;
 /// <param name="Index">Every feed entry up to this one is in the table.</param>
 /// <param name="StoreId">The local store that writes the table (<see cref="Namespace.Backend.IReplicaSource.StoreId"/>).</param>
 /// <param name="SnapshotDone">False while the initial snapshot (at <paramref name="Index"/>) is being written.</param>
-public sealed record CheckpointState(long Index, string StoreId, bool SnapshotDone);
+/// <param name="ConsistentFrom">
+/// The index of the initial snapshot's rows: a snapshot retried after a crash is taken after the claimed index and the
+/// feed then replays from there, so the table is an exact state only at checkpoints from this one on.
+/// </param>
+public sealed record CheckpointState(long Index, string StoreId, bool SnapshotDone, long ConsistentFrom = 0)
+{
+    /// <summary>The table holds exactly the state at <see cref="Index"/> (recovery and verification read it only then).</summary>
+    public bool Exact => SnapshotDone && Index >= ConsistentFrom;
+}
 
 /// <summary>The table belongs to another store, or its checkpoint moved under us: a second cluster writes it.</summary>
 public sealed class ReplicaConflictException(string message) : Exception(message);
@@ -25,19 +33,20 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
     public const string UpdatedColumn = "updated";
     public const string EntryTimeColumn = "entryTime";
     public const string RowsColumn = "rows";
+    public const string ConsistentFromColumn = "consistentFrom";
 
     public static PrimaryKey Key { get; } = ReplicaTable.Key(ReplicaTable.BookkeepingParent, "checkpoint");
 
     public async Task<CheckpointState?> ReadAsync(CancellationToken cancellationToken) =>
         (await ReadWithEstimateAsync(cancellationToken).ConfigureAwait(false)).State;
 
-    /// <summary>The checkpoint and the writer's row-count estimate at it (0 when it recorded none).</summary>
-    public async Task<(CheckpointState? State, long EstimatedRows)> ReadWithEstimateAsync(CancellationToken cancellationToken)
+    /// <summary>The checkpoint, the writer's row-count estimate at it (0 when it recorded none) and when it last wrote the row (epoch ms).</summary>
+    public async Task<(CheckpointState? State, long EstimatedRows, long UpdatedMs)> ReadWithEstimateAsync(CancellationToken cancellationToken)
     {
         var row = (await client.GetRowAsync(table, Key, cancellationToken: cancellationToken).ConfigureAwait(false)).Row;
         if (row is null)
         {
-            return (null, 0);
+            return (null, 0, 0);
         }
 
         var index = row.GetColumn(ReplicaTable.IndexColumn)?.Value;
@@ -49,7 +58,9 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
         }
 
         var rows = row.GetColumn(RowsColumn)?.Value is { Type: ColumnValueType.Integer } estimate ? estimate.AsInteger() : 0;
-        return (new CheckpointState(index.Value.AsInteger(), store.Value.AsString(), phase.Value.AsString() == "feed"), rows);
+        var updated = row.GetColumn(UpdatedColumn)?.Value is { Type: ColumnValueType.Integer } time ? time.AsInteger() : 0;
+        var consistentFrom = row.GetColumn(ConsistentFromColumn)?.Value is { Type: ColumnValueType.Integer } from ? from.AsInteger() : 0;
+        return (new CheckpointState(index.Value.AsInteger(), store.Value.AsString(), phase.Value.AsString() == "feed", consistentFrom), rows, updated);
     }
 
     /// <summary>Claims an empty table for this store, starting with a snapshot at <paramref name="index"/>.</summary>
@@ -74,7 +85,8 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
             new SingleColumnCondition(StoreColumn, ComparisonOperator.Equal, previous.StoreId, PassIfMissing: false),
             new SingleColumnCondition(ReplicaTable.IndexColumn, ComparisonOperator.Equal, previous.Index, PassIfMissing: false),
             new SingleColumnCondition(PhaseColumn, ComparisonOperator.Equal, Phase(previous.SnapshotDone), PassIfMissing: false));
-        var updates = Columns(next.Index, next.SnapshotDone, entryTimeMs, estimatedRows).Select(c => ColumnUpdate.Put(c.Name, c.Value)).ToArray();
+        var updates = Columns(next.Index, next.SnapshotDone, entryTimeMs, estimatedRows).Append(new Column(ConsistentFromColumn, next.ConsistentFrom))
+            .Select(c => ColumnUpdate.Put(c.Name, c.Value)).ToArray();
         try
         {
             await client.UpdateRowAsync(table, Key, updates, new RowCondition(RowExistence.ExpectExist, expected),

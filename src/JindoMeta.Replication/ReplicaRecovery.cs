@@ -22,7 +22,8 @@ namespace JindoMeta.Replication;
 /// </remarks>
 public sealed class ReplicaRecovery : IAsyncDisposable
 {
-    private static readonly IReadOnlyList<string> ReadColumns = [ReplicaTable.ValueColumn, ReplicaTable.IndexColumn];
+    private static readonly IReadOnlyList<string> ReadColumns =
+        [ReplicaTable.ValueColumn, ReplicaTable.IndexColumn, ReplicaTable.PreviousValueColumn, ReplicaTable.PreviousIndexColumn];
 
     private readonly IRecoveryTarget _target;
     private readonly TableStoreClient _client;
@@ -37,7 +38,9 @@ public sealed class ReplicaRecovery : IAsyncDisposable
     private RecoveryPlan? _plan;
     private volatile string _state = "STARTING";
     private volatile string? _lastError;
-    private long _rowsNewerThanCheckpoint;
+    private long _rowsRepaired;
+    private bool _writerGone;
+    private CheckpointState? _checkpointAtStart;
 
     public ReplicaRecovery(IRecoveryTarget target, TableStoreClient client, ReplicaRecoveryOptions options, ILogger logger)
     {
@@ -96,6 +99,7 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         }
 
         var (checkpoint, estimatedRows) = await ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        _checkpointAtStart = checkpoint;
         var plan = _target.RecoveryProgress is { } progress ? RecoveryPlan.Decode(progress) : null;
         if (plan is not null && (plan.SourceStoreId != checkpoint.StoreId || plan.Checkpoint != checkpoint.Index))
         {
@@ -142,13 +146,13 @@ public sealed class ReplicaRecovery : IAsyncDisposable
 
         await _target.FinishRecoveryAsync(new ReplicaOrigin(checkpoint.StoreId, checkpoint.Index), cancellationToken).ConfigureAwait(false);
         _state = "FINISH";
-        RecoveryLog.Finished(_logger, _options.Namespace, plan.RowsLoaded, checkpoint.Index, Interlocked.Read(ref _rowsNewerThanCheckpoint));
+        RecoveryLog.Finished(_logger, _options.Namespace, plan.RowsLoaded, checkpoint.Index, Interlocked.Read(ref _rowsRepaired));
     }
 
     /// <summary>The checkpoint of a complete replica, or one line saying why there is none.</summary>
     private async Task<(CheckpointState Checkpoint, long EstimatedRows)> ReadCheckpointAsync(CancellationToken cancellationToken)
     {
-        var (state, estimate) = await RetriedAsync(async () =>
+        var (state, estimate, _) = await RetriedAsync(async () =>
         {
             try
             {
@@ -164,6 +168,8 @@ public sealed class ReplicaRecovery : IAsyncDisposable
             null => throw new InvalidDataException($"Table {Table} has no checkpoint row: no JindoMeta uploader ever completed a replica in it, nothing to recover from"),
             { SnapshotDone: false } => throw new InvalidDataException(
                 $"Table {Table} holds an incomplete replica (its first upload, at feed index {state.Index}, never finished): it cannot be recovered from"),
+            { Exact: false } => throw new InvalidDataException(
+                $"Table {Table} stands at feed index {state.Index} but is an exact copy only from {state.ConsistentFrom} on (its first upload was retried and its writer stopped before catching up): it cannot be recovered from"),
             _ => (state, estimate),
         };
     }
@@ -175,11 +181,13 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         {
             Options = new ReadOptions { ColumnsToGet = ReadColumns },
         };
-        var rows = new List<LocalRow>();
+        var stored = new List<Row>();
         await foreach (var row in _client.GetRangeAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            rows.Add(ToLocal(row, checkpoint.Index));
+            stored.Add(row);
         }
+
+        var rows = (await ConvertAsync(stored, checkpoint, cancellationToken).ConfigureAwait(false)).Where(r => r.Row is not null).Select(r => r.Row!).ToList();
 
         var nextInodeId = rows.FirstOrDefault(r => r.Key.AsSpan().SequenceEqual(NamespaceSchema.MetaKeys.NextInodeId))?.Value
             ?? throw new InvalidDataException($"Table {Table} has no next-inode-id row (parent {ReplicaTable.MetaParent}): it is not a complete JindoMeta replica");
@@ -266,26 +274,21 @@ public sealed class ReplicaRecovery : IAsyncDisposable
             var start = startName is null ? ReplicaTable.FirstKey(startParent) : ReplicaTable.Key(startParent, startName);
             var query = new RangeQuery(Table, start, ReplicaTable.FirstKey(endParent)) { Options = new ReadOptions { ColumnsToGet = ReadColumns }, Limit = _options.PageRows };
             var page = await RetriedAsync(() => _client.GetRangePageAsync(query, cancellationToken), cancellationToken).ConfigureAwait(false);
-            var rows = new List<LocalRow>(page.Rows.Count);
-            var parents = new List<long>(page.Rows.Count);
-            foreach (var row in page.Rows)
-            {
-                rows.Add(ToLocal(row, plan.Checkpoint));
-                parents.Add(row.PrimaryKey[0].Value.AsInteger());
-            }
+            var converted = await ConvertAsync(page.Rows, _checkpointAtStart!, cancellationToken).ConfigureAwait(false);
 
             await _loadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 byte[] progress;
+                List<LocalRow> rows;
                 lock (_lock)
                 {
                     // The range may have been split while the page was on its way: rows past its new end belong to the other half.
-                    var keep = parents.FindIndex(p => p >= range.EndParent);
+                    var keep = converted.FindIndex(r => r.Parent >= range.EndParent);
                     var next = page.NextStart;
                     if (keep >= 0)
                     {
-                        rows.RemoveRange(keep, rows.Count - keep);
+                        converted.RemoveRange(keep, converted.Count - keep);
                         next = null;
                     }
                     else if (next is not null && next[0].Value.AsInteger() >= range.EndParent)
@@ -303,6 +306,7 @@ public sealed class ReplicaRecovery : IAsyncDisposable
                         range.StartName = next[1].Value.Type == ColumnValueType.String ? next[1].Value.AsString() : null;
                     }
 
+                    rows = [.. converted.Where(r => r.Row is not null).Select(r => r.Row!)];
                     plan.RowsLoaded += rows.Count;
                     progress = plan.Encode();
                 }
@@ -322,43 +326,124 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         }
     }
 
-    /// <summary>A replica row as the local row it mirrors; anything else in the table is refused with the row named.</summary>
-    private LocalRow ToLocal(Row row, long checkpoint)
+    /// <summary>
+    /// Replica rows as the local rows they were at the checkpoint (null for a tombstone or a row absent then). A torn row
+    /// (a run past the checkpoint wrote it and never completed) gives its before-image and is put back to it in the
+    /// table, once the old writer is surely gone: the new store's uploader then finds the table exactly at the checkpoint.
+    /// </summary>
+    private async Task<List<(long Parent, LocalRow? Row)>> ConvertAsync(IReadOnlyList<Row> rows, CheckpointState checkpoint, CancellationToken cancellationToken)
+    {
+        var converted = new List<(long, LocalRow?)>(rows.Count);
+        var repairs = new List<(TableStore.RowChange Write, ReplicaImage Image)>();
+        foreach (var row in rows)
+        {
+            var image = ReplicaTable.ImageAt(row, checkpoint.Index);
+            if (image.Ahead)
+            {
+                throw new InvalidDataException($"Table {Table} row {row.PrimaryKey} was written after the checkpoint {checkpoint.Index} with no image at it: the table is damaged, recovery stopped");
+            }
+
+            converted.Add((row.PrimaryKey[0].Value.AsInteger(), image.Value is null ? null : ToLocal(row, image.Value)));
+            if (image.Torn)
+            {
+                repairs.Add((ReplicaTable.RepairWrite(Table, row, image), image));
+            }
+        }
+
+        if (repairs.Count > 0)
+        {
+            await EnsureWriterGoneAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            foreach (var batch in repairs.Chunk(UploadRun.MaxRowsPerBatch))
+            {
+                var results = await RetriedAsync(() => _client.BatchWriteRowAsync([.. batch.Select(r => r.Write)], cancellationToken: cancellationToken), cancellationToken)
+                    .ConfigureAwait(false);
+                for (var i = 0; i < results.Count; i++)
+                {
+                    if (results[i].IsOk)
+                    {
+                        continue;
+                    }
+
+                    if (results[i].ErrorCode != TableStoreErrorCodes.ConditionCheckFail)
+                    {
+                        throw new TableStoreException("BatchWriteRow", results[i].ErrorCode ?? "unknown", results[i].ErrorMessage ?? "", null, 200);
+                    }
+
+                    // Fine if the row is already put back (a retried write, or another reader's copy of the page); else someone writes the table.
+                    var now = (await RetriedAsync(() => _client.GetRowAsync(Table, batch[i].Write.Key, cancellationToken: cancellationToken), cancellationToken)
+                        .ConfigureAwait(false)).Row;
+                    var wanted = batch[i].Image.Value;
+                    if (now is null || ReplicaTable.ImageAt(now, checkpoint.Index) is not { Torn: false } image ||
+                        (image.Value is null ? wanted is not null : wanted is null || !image.Value.AsSpan().SequenceEqual(wanted)))
+                    {
+                        throw new ReplicaConflictException(
+                            $"Table {Table} changed while recovery put back the rows of an unfinished upload run: another cluster still writes it; stop it and recover again");
+                    }
+                }
+            }
+
+            Interlocked.Add(ref _rowsRepaired, repairs.Count);
+        }
+
+        return converted;
+    }
+
+    /// <summary>
+    /// Before changing the table: the checkpoint has not moved and was last written at least
+    /// <see cref="ReplicaRecoveryOptions.WriterQuietPeriod"/> ago, so the writer of the torn run is not merely between
+    /// two writes of it (checked once per recovery).
+    /// </summary>
+    private async Task EnsureWriterGoneAsync(CheckpointState checkpoint, CancellationToken cancellationToken)
+    {
+        while (!_writerGone)
+        {
+            var (now, _, updatedMs) = await RetriedAsync(() => _checkpointRow.ReadWithEstimateAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+            if (now != checkpoint)
+            {
+                throw new ReplicaConflictException(
+                    $"Table {Table} moved from feed index {checkpoint.Index} to {now?.Index} while it was being recovered: another cluster still uploads to it; stop it and recover again");
+            }
+
+            var quiet = TimeSpan.FromMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - updatedMs);
+            if (quiet >= _options.WriterQuietPeriod)
+            {
+                _writerGone = true;
+                RecoveryLog.RepairingTornRun(_logger, _options.Namespace, Table, checkpoint.Index, (long)quiet.TotalSeconds);
+                return;
+            }
+
+            await Task.Delay(_options.WriterQuietPeriod - quiet, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A replica row's image as the local row it mirrors; anything else in the table is refused with the row named.</summary>
+    private LocalRow ToLocal(Row row, byte[] value)
     {
         var parent = row.PrimaryKey[0].Value;
         var name = row.PrimaryKey[1].Value;
-        var value = row.GetColumn(ReplicaTable.ValueColumn)?.Value;
-        if (parent.Type != ColumnValueType.Integer || name.Type != ColumnValueType.String || value is not { Type: ColumnValueType.Binary })
+        if (parent.Type != ColumnValueType.Integer || name.Type != ColumnValueType.String)
         {
             throw new InvalidDataException($"Table {Table} has a row JindoMeta did not write, {row.PrimaryKey}: recovery stopped");
         }
 
-        if (row.GetColumn(ReplicaTable.IndexColumn)?.Value is { Type: ColumnValueType.Integer } index && index.AsInteger() > checkpoint &&
-            Interlocked.Increment(ref _rowsNewerThanCheckpoint) == 1)
-        {
-            // Part of a run whose checkpoint was never written (the old cluster stopped mid-run): README, known limits.
-            RecoveryLog.NewerThanCheckpoint(_logger, _options.Namespace, row.PrimaryKey.ToString(), index.AsInteger(), checkpoint);
-        }
-
-        var bytes = value.Value.AsBinary();
         if (parent.AsInteger() == ReplicaTable.MetaParent)
         {
             var key = Encoding.ASCII.GetBytes(name.AsString());
             return NamespaceSchema.ReplicatedMetaKeys.Any(k => k.AsSpan().SequenceEqual(key))
-                ? new LocalRow(NamespaceSchema.MetaTable, key, bytes)
+                ? new LocalRow(NamespaceSchema.MetaTable, key, value)
                 : throw new InvalidDataException($"Table {Table} has a meta row JindoMeta does not replicate, {row.PrimaryKey}: recovery stopped");
         }
 
         try
         {
-            _ = InodeRecordCodec.Decode(bytes);
+            _ = InodeRecordCodec.Decode(value);
         }
         catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException)
         {
             throw new InvalidDataException($"Table {Table} row {row.PrimaryKey} holds no inode record JindoMeta can read ({e.Message}): recovery stopped", e);
         }
 
-        return new LocalRow(NamespaceSchema.DentriesTable, NamespaceSchema.DentryKey(parent.AsInteger(), name.AsString()), bytes);
+        return new LocalRow(NamespaceSchema.DentriesTable, NamespaceSchema.DentryKey(parent.AsInteger(), name.AsString()), value);
     }
 
     private async Task<T> RetriedAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)

@@ -17,6 +17,12 @@ public sealed record ReplicaRecoveryOptions
     /// <summary>Rows asked for per GetRange call; null: as many as the service gives (5000, or 4 MB).</summary>
     public int? PageRows { get; init; }
 
+    /// <summary>
+    /// Before putting back the rows of an unfinished upload run, the checkpoint must have stood still this long: the old
+    /// writer is then gone, not between two writes of a run (a live uploader advances it every run).
+    /// </summary>
+    public TimeSpan WriterQuietPeriod { get; init; } = TimeSpan.FromSeconds(30);
+
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(50);
 
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(5);

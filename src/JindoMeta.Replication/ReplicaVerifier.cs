@@ -29,17 +29,18 @@ public static class ReplicaVerifier
 {
     public const int MaxListedDifferences = 20;
 
-    private static readonly IReadOnlyList<string> ReadColumns = [ReplicaTable.ValueColumn];
+    private static readonly IReadOnlyList<string> ReadColumns =
+        [ReplicaTable.ValueColumn, ReplicaTable.IndexColumn, ReplicaTable.PreviousValueColumn, ReplicaTable.PreviousIndexColumn];
 
     /// <exception cref="InvalidOperationException">The table is not at the snapshot's index (or holds no complete replica).</exception>
     public static async Task<ReplicaComparison> CompareAsync(IReplicaSnapshot local, TableStoreClient client, string table, CancellationToken cancellationToken)
     {
         var checkpoint = await new ReplicaCheckpoint(client, table, "", "", TimeProvider.System).ReadAsync(cancellationToken).ConfigureAwait(false);
-        if (checkpoint is not { SnapshotDone: true } || checkpoint.Index != local.ChangeIndex)
+        if (checkpoint is not { Exact: true } || checkpoint.Index != local.ChangeIndex)
         {
             throw new InvalidOperationException(checkpoint is null
                 ? $"Table {table} has no checkpoint row: there is no replica to verify"
-                : $"Table {table} stands at feed index {checkpoint.Index}{(checkpoint.SnapshotDone ? "" : " (initial snapshot unfinished)")}, the local namespace at {local.ChangeIndex}: " +
+                : $"Table {table} stands at feed index {checkpoint.Index}{(checkpoint.Exact ? "" : checkpoint.SnapshotDone ? $" (an exact copy only from {checkpoint.ConsistentFrom} on)" : " (initial snapshot unfinished)")}, the local namespace at {local.ChangeIndex}: " +
                   "they compare only at one index (verify on the node that uploads, or once the uploader has caught up)");
         }
 
@@ -51,7 +52,7 @@ public static class ReplicaVerifier
         }
 
         var (replicaRows, replicaSum) = (0L, 0UL);
-        await foreach (var (parent, name, value) in ReplicaRowsAsync(client, table, cancellationToken).ConfigureAwait(false))
+        await foreach (var (parent, name, value) in ReplicaRowsAsync(client, table, local.ChangeIndex, cancellationToken).ConfigureAwait(false))
         {
             replicaRows++;
             replicaSum += Digest(parent, name, value);
@@ -89,7 +90,7 @@ public static class ReplicaVerifier
             }
         }
 
-        await foreach (var (parent, name, value) in ReplicaRowsAsync(client, table, cancellationToken).ConfigureAwait(false))
+        await foreach (var (parent, name, value) in ReplicaRowsAsync(client, table, local.ChangeIndex, cancellationToken).ConfigureAwait(false))
         {
             if (!digests.Remove((parent, name), out var digest))
             {
@@ -152,8 +153,9 @@ public static class ReplicaVerifier
         }
     }
 
+    /// <summary>The replica's rows as they were at feed index <paramref name="at"/> (tombstones and rows absent then left out).</summary>
     private static async IAsyncEnumerable<(long Parent, string Name, byte[] Value)> ReplicaRowsAsync(
-        TableStoreClient client, string table, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        TableStoreClient client, string table, long at, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // Every row but the bookkeeping ones (parent -2): the meta rows (-1) and the dentries.
         var query = new RangeQuery(table, ReplicaTable.FirstKey(ReplicaTable.MetaParent), ReplicaTable.FirstKey(long.MaxValue))
@@ -162,9 +164,20 @@ public static class ReplicaVerifier
         };
         await foreach (var row in client.GetRangeAsync(query, cancellationToken).ConfigureAwait(false))
         {
-            var value = row.GetColumn(ReplicaTable.ValueColumn)?.Value;
-            yield return (row.PrimaryKey[0].Value.AsInteger(), row.PrimaryKey[1].Value.AsString(),
-                value is { Type: ColumnValueType.Binary } bytes ? bytes.AsBinary() : []);
+            byte[]? value;
+            try
+            {
+                value = ReplicaTable.ImageAt(row, at).Value;
+            }
+            catch (InvalidDataException)
+            {
+                value = []; // a row JindoMeta did not write: it differs from whatever the namespace holds
+            }
+
+            if (value is not null)
+            {
+                yield return (row.PrimaryKey[0].Value.AsInteger(), row.PrimaryKey[1].Value.AsString(), value);
+            }
         }
     }
 

@@ -100,6 +100,46 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
         Assert.Null(target.Origin);
     }
 
+    [Fact]
+    public async Task Rows_of_an_upload_run_that_never_completed_are_recovered_as_they_were_at_the_checkpoint_and_put_back()
+    {
+        // A writer that died mid-run: past the checkpoint it changed one row, deleted another and created a third,
+        // each write carrying the row's image at the checkpoint, as the uploader's do; its checkpoint never moved.
+        var table = ReplicaTable.TableName("test");
+        var checkpoint = _source.LastIndex;
+        var changed = Dentry(NamespaceSchema.RootInodeId, "f00001");
+        var deleted = Dentry(NamespaceSchema.RootInodeId, "f00002");
+        var created = Dentry(NamespaceSchema.RootInodeId, "new");
+        var before = await ImagesAsync(table, checkpoint, changed, deleted);
+        await _client.BatchWriteRowAsync(
+        [
+            ReplicaTable.ToWrite(table, changed with { Value = [9, 9, 9] }, checkpoint + 3, before[0]),
+            ReplicaTable.ToWrite(table, deleted with { Value = null }, checkpoint + 2, before[1]),
+            ReplicaTable.ToWrite(table, created, checkpoint + 1, new ReplicaImage(null, checkpoint, Torn: false)),
+        ]);
+        var target = new InMemoryTarget();
+        await using var recovery = new ReplicaRecovery(target, _client,
+            new ReplicaRecoveryOptions { Namespace = "test", PageRows = 500, WriterQuietPeriod = TimeSpan.Zero }, NullLogger.Instance);
+
+        recovery.Start();
+        await recovery.Completion;
+
+        Assert.True(recovery.GetStatus().State == "FINISH", recovery.GetStatus().LastError);
+        Assert.Equal(ExpectedRows(), target.Rows); // exactly the state at the checkpoint
+        // And the table is back at the checkpoint too, so the next writer finds no row past it.
+        var after = await ImagesAsync(table, checkpoint, changed, deleted, created);
+        Assert.All(after, image => Assert.False(image.Torn));
+        Assert.Equal(changed.Value, after[0].Value);
+        Assert.Equal(deleted.Value, after[1].Value);
+        Assert.Null(after[2].Value);
+    }
+
+    private async Task<ReplicaImage[]> ImagesAsync(string table, long checkpoint, params RowChange[] rows)
+    {
+        var results = await _client.BatchGetRowAsync([new BatchGetTable(table, [.. rows.Select(ReplicaTable.Key)])]);
+        return [.. results.Select(r => ReplicaTable.ImageAt(r.Row!, checkpoint))];
+    }
+
     private Task MoveCheckpoint() =>
         _client.UpdateRowAsync(ReplicaTable.TableName("test"), ReplicaCheckpoint.Key, [ColumnUpdate.Put(ReplicaTable.IndexColumn, _source.LastIndex + 1)]);
 

@@ -120,7 +120,10 @@ public sealed class ReplicaHarness : IAsyncDisposable
                 continue;
             }
 
-            rows[RowName(parent, row.PrimaryKey[ReplicaTable.NameColumn].AsString())] = Convert.ToHexString(row.GetColumn(ReplicaTable.ValueColumn)!.Value.Value.AsBinary());
+            if (row.GetColumn(ReplicaTable.ValueColumn) is { } value) // else a tombstone: the row was deleted
+            {
+                rows[RowName(parent, row.PrimaryKey[ReplicaTable.NameColumn].AsString())] = Convert.ToHexString(value.Value.AsBinary());
+            }
         }
 
         return rows;

@@ -1,5 +1,5 @@
 // Reads a JindoMeta replica table with the official Tablestore Node SDK (tablestore@5.6.5), independently of our
-// client, and prints one line per data row: "parent/name HEX(value) index". The checkpoint row (parent -2) is
+// client, and prints one line per data row: "parent/name HEX(value) index" (tombstones, rows without a value, are left out). The checkpoint row (parent -2) is
 // printed as "checkpoint INDEX STORE PHASE". Credentials come from OTS_ENDPOINT, OTS_INSTANCE, OTS_KEY_ID, OTS_SECRET.
 'use strict';
 const TableStore = require('tablestore');
@@ -35,7 +35,7 @@ async function main() {
       const name = row.primaryKey[1].value;
       if (parent === -2) {
         console.log(`checkpoint ${int(attr(row, 'index'))} ${attr(row, 'store')} ${attr(row, 'phase')}`);
-      } else {
+      } else if (attr(row, 'value') !== undefined) { // no value: a tombstone, the row was deleted
         console.log(`${parent}/${name} ${Buffer.from(attr(row, 'value')).toString('hex').toUpperCase()} ${int(attr(row, 'index'))}`);
       }
     }
