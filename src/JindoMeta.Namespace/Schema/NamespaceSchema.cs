@@ -108,6 +108,13 @@ public static class NamespaceSchema
         /// Never in a raft state (replicated state is identical on every node).
         /// </summary>
         public static readonly byte[] StoreId = "store-id"u8.ToArray();
+        /// <summary>
+        /// raft backend: the cluster's random id (16 bytes) for the async uploader, the raft counterpart of
+        /// <see cref="StoreId"/>. Set by a replicated entry that the leader proposes (the id drawn before proposing),
+        /// so it is in the replicated state: identical on every node, in snapshots and checksums, and another cluster
+        /// (formatted on its own) has another one.
+        /// </summary>
+        public static readonly byte[] ReplicaStoreId = "replica-store-id"u8.ToArray();
         /// <summary>How many calls the retry cache holds (its 'c' rows; absent means 0).</summary>
         public static readonly byte[] RetryCacheEntries = "retry-cache-entries"u8.ToArray();
     }
