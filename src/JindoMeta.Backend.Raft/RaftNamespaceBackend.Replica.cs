@@ -29,6 +29,9 @@ public sealed partial class RaftNamespaceBackend : IReplicaSource
 
     public IReplicaSnapshot OpenSnapshot() => _stateMachine.OpenReplicaSnapshot();
 
+    /// <summary>The term this node leads in, or null while it does not lead: whether it uploads, and as which leadership.</summary>
+    public ulong? LeadershipTerm => _driver.Summary is { Role: RaftRole.Leader } summary ? summary.Term : null;
+
     /// <summary>
     /// Before this node uploads: proposes a <see cref="ReplicaIdentityEntry"/> (a fresh random id, kept only if the
     /// cluster has none) and waits until it is applied here. Its apply proves this leader's state holds every entry

@@ -85,7 +85,7 @@ public static class ConfigKeys
         new(RaftSnapshotInterval, "10000", "raft: applied entries between two snapshots of the state (a RocksDB checkpoint archived to one file under raft-log/snapshots); the log is then compacted behind it. Lower it to bound the log and a rejoining node's catch-up by log; each snapshot copies the whole state.", Integer(1, long.MaxValue)),
         new(RaftCompactionMargin, "1000", "raft: entries kept in the log behind a snapshot, so a follower that lags by fewer catches up from the log instead of a whole snapshot.", Integer(0, long.MaxValue)),
         new(RocksDbAsyncOts, "false", "rocksdb: stream every committed change to a Tablestore table per namespace (jindometa_NAME on namespace.ots.instance), the off-cluster replica a new cluster recovers from; needs namespace.ots.endpoint, instance, accessKey and accessSecret. metaStatus shows _synced=1 once everything committed is uploaded.", Boolean),
-        new(RaftAsyncOts, "false", "raft: the same replica, uploaded by the leader. Not active on raft yet: true is refused at start-up.", Boolean),
+        new(RaftAsyncOts, "false", "raft: the same replica, uploaded by whichever node leads; a new leader resumes from the table's checkpoint, and every node's change feed is trimmed only behind it. Needs the same namespace.ots.* keys; set it alike on every node. metaStatus shows _synced=1 on the leader's line once everything committed is uploaded.", Boolean),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),

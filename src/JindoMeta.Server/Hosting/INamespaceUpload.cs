@@ -1,0 +1,10 @@
+using JindoMeta.Replication;
+
+namespace JindoMeta.Server.Hosting;
+
+/// <summary>One namespace's async upload on this node, as `-metaStatus` reports it.</summary>
+public interface INamespaceUpload : IAsyncDisposable
+{
+    /// <summary>The uploader's status; on a raft node that does not lead, <see cref="LeaderOnlyUpload.Standby"/>.</summary>
+    UploadStatus GetStatus();
+}
