@@ -58,11 +58,13 @@ public sealed class RaftUploadTests(ITestOutputHelper output)
         await using var harness = await ReplicaHarness.StartAsync();
         await using var cluster = await new RaftDaemonCluster(extraArguments: harness.UploadSettings(RaftNamespaceBackend.TypeName)).StartAllAsync();
         var first = await cluster.LeaderIndexAsync();
-        await WaitForLeaderStatusAsync(cluster, s => s.Properties["upload.state"] == "RUNNING", "upload.state=RUNNING"); // the table is claimed
-        // Every Tablestore call takes 200 ms: the leader's uploader is behind (a run is at least two calls) when it is killed.
-        harness.Emulator.Faults = new FaultOptions { Latency = TimeSpan.FromMilliseconds(200) };
+        long uploadedBefore;
         using (var client = new RawClient(cluster.Nodes[first]!.Address))
         {
+            await ReplicaHarness.BuildTreeAsync(client, "/before", files: 20);
+            uploadedBefore = Number(await WaitForLeaderSyncedAsync(cluster), "upload.checkpoint");
+            // Every Tablestore call takes 200 ms: the leader's uploader is behind (a run is at least two calls) when it is killed.
+            harness.Emulator.Faults = new FaultOptions { Latency = TimeSpan.FromMilliseconds(200) };
             await ReplicaHarness.BuildTreeAsync(client, "/t", files: 150);
             Assert.Equal("0", (await ReplicaHarness.StatusAsync(client))["_synced"]);
         }
@@ -81,7 +83,9 @@ public sealed class RaftUploadTests(ITestOutputHelper output)
         var log = cluster.Nodes[second]!.Output;
         output.WriteLine(string.Join("\n", log.Split('\n').Where(l => l.Contains("Tablestore", StringComparison.Ordinal) || l.Contains("table", StringComparison.Ordinal))));
         Assert.Contains("took table jindometa_test over from this cluster's earlier leadership", log, StringComparison.Ordinal);
-        Assert.Contains("uploading to Tablestore table jindometa_test from feed index", log, StringComparison.Ordinal);
+        var resumedFrom = System.Text.RegularExpressions.Regex.Match(log, "uploading to Tablestore table jindometa_test from feed index ([0-9]+)");
+        Assert.True(resumedFrom.Success, "the new leader should say where it resumes");
+        Assert.True(long.Parse(resumedFrom.Groups[1].Value, CultureInfo.InvariantCulture) > uploadedBefore, $"resumed at {resumedFrom.Value}, behind the checkpoint {uploadedBefore} reached before the kill");
         Assert.DoesNotContain("writing the initial snapshot", log, StringComparison.Ordinal); // resumed, not started over
         Assert.Empty(cluster.Nodes[second]!.ErrorLogEntries());
         await cluster.StopNodeAsync(second);
