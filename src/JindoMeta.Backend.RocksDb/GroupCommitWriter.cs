@@ -73,6 +73,10 @@ internal sealed partial class GroupCommitWriter : IDisposable
 
     public NamespaceError? Failure => _failure;
 
+    /// <summary>Recovery mode rewrote the store's last change index (no command ran: writes are refused meanwhile).</summary>
+    public void ReloadLastChangeIndex() =>
+        Volatile.Write(ref _lastChangeIndex, _store.ReadInt64(NamespaceSchema.MetaKeys.LastChangeIndex) ?? 0);
+
     /// <summary>Raised once, on the writer's thread, when a failure stops all further writes.</summary>
     public event EventHandler? WritesStopped;
 

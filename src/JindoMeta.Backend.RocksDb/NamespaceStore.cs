@@ -14,7 +14,7 @@ namespace JindoMeta.Backend.RocksDb;
 /// machine on each node) shares one implementation of the schema: the same rows, the same change-feed entries,
 /// the same meta keys. Thread-safe for reads; writes come from the one writer of the store.
 /// </remarks>
-public sealed class NamespaceStore : IDisposable
+public sealed partial class NamespaceStore : IDisposable
 {
     private NamespaceStore(RocksDatabase database)
     {

@@ -26,8 +26,12 @@ public sealed record RocksDbBackendOptions
     /// </summary>
     public bool SyncWrites { get; init; } = true;
 
-    /// <summary>Reject every write with error 25021 (recovery mode: the namespace is being rebuilt).</summary>
-    public bool ReadOnly { get; init; }
+    /// <summary>
+    /// Recovery mode: every write is refused with error 25021 while the store is rebuilt from its replica
+    /// (<see cref="Namespace.Backend.IRecoveryTarget"/>) and until the daemon restarts with it off. A store that holds
+    /// metadata of its own is refused at open.
+    /// </summary>
+    public bool RecoveryMode { get; init; }
 
     public void Validate()
     {

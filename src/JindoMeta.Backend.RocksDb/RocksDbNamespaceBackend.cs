@@ -14,7 +14,7 @@ namespace JindoMeta.Backend.RocksDb;
 /// WriteBatch. Acknowledged means on disk; reads go straight to RocksDB at a snapshot and see every
 /// acknowledged write.
 /// </summary>
-public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource
+public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource, IRecoveryTarget
 {
     public const string TypeName = "rocksdb";
 
@@ -46,6 +46,36 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource
 
     public IReplicaSnapshot OpenSnapshot() => new RocksDbReplicaSnapshot(_store);
 
+    public long EstimatedRows => (long)(_store.Database.GetPropertyInt("rocksdb.estimate-num-keys", _store.Dentries) ?? 0);
+
+    public ReplicaOrigin? RecoveredFrom => _store.ReadRecoveredFrom();
+
+    public RecoveryStage RecoveryStage => _store.ReadRecoveryStage();
+
+    public byte[]? RecoveryProgress => _store.ReadRecoveryProgress();
+
+    public void LoadRows(IReadOnlyList<RowChange> rows, byte[] progress)
+    {
+        EnsureRecoveryMode();
+        _store.LoadRecoveryRows(rows, progress);
+    }
+
+    public void FinishRecovery(ReplicaOrigin origin)
+    {
+        EnsureRecoveryMode();
+        _store.FinishRecovery(origin);
+        _writer.ReloadLastChangeIndex();
+        ServingChanged?.Invoke(this, EventArgs.Empty);
+    }
+
+    private void EnsureRecoveryMode()
+    {
+        if (!_options.RecoveryMode)
+        {
+            throw new InvalidOperationException("Replica rows are loaded in recovery mode only (writes would race them).");
+        }
+    }
+
     /// <summary>Opens (formatting on first use) the namespace stored at <see cref="RocksDbBackendOptions.DataDirectory"/>.</summary>
     /// <exception cref="InvalidDataException">The directory belongs to another backend or format version, or is damaged.</exception>
     public static RocksDbNamespaceBackend Open(RocksDbBackendOptions options, PermissionSettings permissions, TimeProvider clock)
@@ -54,6 +84,15 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource
         var engine = new NamespaceEngine(permissions);
         var store = NamespaceStore.Open(options.DataDirectory, options.Storage, TypeName,
             () => engine.FormatEffects(clock.GetUtcNow().ToUnixTimeMilliseconds()));
+        if (options.RecoveryMode && store.ReadRecoveryStage() == RecoveryStage.Populated)
+        {
+            var last = store.ReadInt64(NamespaceSchema.MetaKeys.LastChangeIndex) ?? 0;
+            store.Dispose();
+            throw new InvalidDataException(
+                $"Recovery mode rebuilds a namespace into a new, empty data directory, but the store at {options.DataDirectory} already holds metadata " +
+                $"(last change {last}): refusing to merge the replica into it; point namespace.data.dir at an empty directory or turn recovery.mode off.");
+        }
+
         return new RocksDbNamespaceBackend(store, engine, clock, options);
     }
 
@@ -66,7 +105,7 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource
     public ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
-        return _options.ReadOnly
+        return _options.RecoveryMode
             ? ValueTask.FromResult<Result<FileStatus?>>(NamespaceError.ReadOnly)
             : _writer.SubmitAsync(command, call, cancellationToken);
     }
@@ -83,7 +122,9 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource
 
     public BackendStatus GetStatus()
     {
-        var state = _writer.Failure is not null ? "FAILED" : _options.ReadOnly ? "RECOVERING" : "RUNNING";
+        var state = _writer.Failure is not null ? "FAILED"
+            : !_options.RecoveryMode ? "RUNNING"
+            : RecoveryStage == RecoveryStage.Finished ? "FINISH" : "RECOVERING";
         return new BackendStatus(TypeName, "LEADER", state, _writer.LastChangeIndex, new Dictionary<string, string>
         {
             ["dataDirectory"] = _options.DataDirectory,
@@ -92,9 +133,12 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource
             ["syncWrites"] = _options.SyncWrites ? "true" : "false",
             ["syncs"] = _writer.SyncedWrites.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["changeFeedFirstIndex"] = ChangeFeed.FirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["recoveredFrom"] = _store.ReadRecoveredFrom() is { } origin
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{origin.StoreId}:{origin.ChangeIndex}")
+                : "none",
             ["estimatedEntries"] = (_store.Database.GetPropertyInt("rocksdb.estimate-num-keys", _store.Dentries) ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
         })
-        { Serving = _writer.Failure is null && !_options.ReadOnly };
+        { Serving = _writer.Failure is null && !_options.RecoveryMode };
     }
 
     private double CommandsPerGroup()

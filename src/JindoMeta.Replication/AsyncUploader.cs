@@ -30,6 +30,8 @@ public sealed class AsyncUploader : IAsyncDisposable
     private volatile string _state = "STARTING";
     private volatile string? _lastError;
     private long _lastTrim;
+    private long _snapshotRowsWritten;
+    private long _snapshotRowsEstimated;
 
     public AsyncUploader(IReplicaSource source, TableStoreClient client, AsyncUploaderOptions options, ILogger logger, TimeProvider? clock = null)
     {
@@ -65,7 +67,11 @@ public sealed class AsyncUploader : IAsyncDisposable
             }
         }
 
-        return new UploadStatus(Table, _state, checkpoint, last, lagSeconds, _lastError);
+        return new UploadStatus(Table, _state, checkpoint, last, lagSeconds, _lastError)
+        {
+            SnapshotRows = Volatile.Read(ref _snapshotRowsWritten),
+            SnapshotRowsEstimated = Volatile.Read(ref _snapshotRowsEstimated),
+        };
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -99,10 +105,10 @@ public sealed class AsyncUploader : IAsyncDisposable
                 UploaderLog.Stopped(_logger, _options.Namespace, _lastError);
                 return;
             }
-            catch (Exception e) when (e is TableStoreException or HttpRequestException or IOException or TimeoutException)
+            catch (Exception e) when (TableStoreFailures.IsRetried(e))
             {
                 failures++;
-                var backoff = TimeSpan.FromTicks(Math.Min(_options.MinBackoff.Ticks << Math.Min(failures - 1, 20), _options.MaxBackoff.Ticks));
+                var backoff = TableStoreFailures.Backoff(failures, _options.MinBackoff, _options.MaxBackoff);
                 _lastError = Mask(e.Message);
                 UploaderLog.Retrying(_logger, _options.Namespace, _lastError, (long)backoff.TotalMilliseconds);
                 try
@@ -133,7 +139,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         var stored = await _checkpointRow.ReadAsync(cancellationToken).ConfigureAwait(false);
         if (stored is not null && stored.StoreId != _source.StoreId)
         {
-            throw new ReplicaConflictException(_checkpointRow.Describe(stored));
+            stored = await TakeOverRecoveredAsync(stored, cancellationToken).ConfigureAwait(false);
         }
 
         if (stored is { SnapshotDone: true })
@@ -158,16 +164,48 @@ public sealed class AsyncUploader : IAsyncDisposable
 
         _state = "SNAPSHOT";
         UploaderLog.WritingSnapshot(_logger, _options.Namespace, snapshot.ChangeIndex, Table);
-        var rows = snapshot.Rows().Select(row => new CoalescedRow(row, snapshot.ChangeIndex)).ToList();
-        await WriteBatchesAsync(UploadRun.Split(rows), cancellationToken).ConfigureAwait(false);
+        // Streamed: a few rounds of parallel batches at a time, so a namespace of millions of rows is never in memory.
+        Volatile.Write(ref _snapshotRowsEstimated, _source.EstimatedRows);
+        Volatile.Write(ref _snapshotRowsWritten, 0);
+        long rowsWritten = 0;
+        foreach (var chunk in snapshot.Rows().Chunk(UploadRun.MaxRowsPerBatch * _options.ParallelBatches * 4))
+        {
+            await WriteBatchesAsync(UploadRun.Split(chunk.Select(row => new CoalescedRow(row, snapshot.ChangeIndex))), cancellationToken).ConfigureAwait(false);
+            rowsWritten += chunk.Length;
+            Volatile.Write(ref _snapshotRowsWritten, rowsWritten);
+        }
+
         var pending = new CheckpointState(claimed, _source.StoreId, SnapshotDone: false);
         var done = pending with { SnapshotDone = true };
-        await _checkpointRow.AdvanceAsync(pending, done, 0, cancellationToken).ConfigureAwait(false);
-        UploaderLog.SnapshotWritten(_logger, _options.Namespace, rows.Count, snapshot.ChangeIndex);
+        await _checkpointRow.AdvanceAsync(pending, done, 0, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
+        UploaderLog.SnapshotWritten(_logger, _options.Namespace, rowsWritten, snapshot.ChangeIndex);
         Volatile.Write(ref _checkpoint, done);
         UploaderLog.Resuming(_logger, _options.Namespace, Table, claimed + 1);
         _state = "RUNNING";
         return true;
+    }
+
+    /// <summary>
+    /// The table names another store: refused, unless this store was recovered from exactly that replica and the table
+    /// has not moved since (the seed's step 6, upload turned on after a recovery), when it is taken over.
+    /// </summary>
+    private async Task<CheckpointState> TakeOverRecoveredAsync(CheckpointState stored, CancellationToken cancellationToken)
+    {
+        if (_source.RecoveredFrom is not { } origin || origin.StoreId != stored.StoreId || !stored.SnapshotDone)
+        {
+            throw new ReplicaConflictException(_checkpointRow.Describe(stored));
+        }
+
+        if (origin.ChangeIndex != stored.Index)
+        {
+            throw new ReplicaConflictException(
+                $"Table {Table} moved from feed index {origin.ChangeIndex}, where this store was recovered from it, to {stored.Index} " +
+                $"(store {stored.StoreId} still writes it): upload stopped, nothing merged; stop the old cluster and recover again");
+        }
+
+        var ours = await _checkpointRow.TakeOverAsync(stored, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
+        UploaderLog.TookOver(_logger, _options.Namespace, Table, stored.StoreId, stored.Index);
+        return ours;
     }
 
     /// <summary>Uploads the next run of committed entries, if any; false when there was nothing to do.</summary>
@@ -189,7 +227,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         var run = UploadRun.From(entries);
         await WriteBatchesAsync(run.Batches, cancellationToken).ConfigureAwait(false);
         var next = checkpoint with { Index = run.LastIndex };
-        await _checkpointRow.AdvanceAsync(checkpoint, next, run.LastTimestampMs, cancellationToken).ConfigureAwait(false);
+        await _checkpointRow.AdvanceAsync(checkpoint, next, run.LastTimestampMs, _source.EstimatedRows, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _checkpoint, next);
         TrimBehind(next.Index);
         return true;
@@ -243,15 +281,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         }
     }
 
-    private string Mask(string message)
-    {
-        foreach (var secret in _options.Secrets.Where(s => s.Length > 0))
-        {
-            message = message.Replace(secret, "***", StringComparison.Ordinal);
-        }
-
-        return message.ReplaceLineEndings(" ");
-    }
+    private string Mask(string message) => TableStoreFailures.Mask(message, _options.Secrets);
 
     /// <summary>Stops the loop; a run in flight is abandoned (the next start replays it).</summary>
     public async ValueTask DisposeAsync()

@@ -14,7 +14,7 @@ public sealed class ReplicaConflictException(string message) : Exception(message
 /// <summary>
 /// The checkpoint row (<see cref="ReplicaTable.BookkeepingParent"/>, "checkpoint"): <c>index</c>, <c>store</c>,
 /// <c>phase</c> (snapshot | feed), <c>namespace</c>, <c>updated</c> (epoch ms), <c>entryTime</c> (commit time of the
-/// entry at <c>index</c>). It is created with EXPECT_NOT_EXIST and every later write expects the store id and the
+/// entry at <c>index</c>), <c>rows</c> (the source's estimate of its row count, for recovery's progress). It is created with EXPECT_NOT_EXIST and every later write expects the store id and the
 /// previous index, so two uploaders can never both advance it: the loser learns it at its next write and stops.
 /// </summary>
 public sealed class ReplicaCheckpoint(TableStoreClient client, string table, string namespaceName, string storeId, TimeProvider clock)
@@ -24,15 +24,20 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
     public const string NamespaceColumn = "namespace";
     public const string UpdatedColumn = "updated";
     public const string EntryTimeColumn = "entryTime";
+    public const string RowsColumn = "rows";
 
     public static PrimaryKey Key { get; } = ReplicaTable.Key(ReplicaTable.BookkeepingParent, "checkpoint");
 
-    public async Task<CheckpointState?> ReadAsync(CancellationToken cancellationToken)
+    public async Task<CheckpointState?> ReadAsync(CancellationToken cancellationToken) =>
+        (await ReadWithEstimateAsync(cancellationToken).ConfigureAwait(false)).State;
+
+    /// <summary>The checkpoint and the writer's row-count estimate at it (0 when it recorded none).</summary>
+    public async Task<(CheckpointState? State, long EstimatedRows)> ReadWithEstimateAsync(CancellationToken cancellationToken)
     {
         var row = (await client.GetRowAsync(table, Key, cancellationToken: cancellationToken).ConfigureAwait(false)).Row;
         if (row is null)
         {
-            return null;
+            return (null, 0);
         }
 
         var index = row.GetColumn(ReplicaTable.IndexColumn)?.Value;
@@ -43,7 +48,8 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
             throw new ReplicaConflictException($"The table {table} has a checkpoint row that JindoMeta did not write ({row}): refusing to upload into it");
         }
 
-        return new CheckpointState(index.Value.AsInteger(), store.Value.AsString(), phase.Value.AsString() == "feed");
+        var rows = row.GetColumn(RowsColumn)?.Value is { Type: ColumnValueType.Integer } estimate ? estimate.AsInteger() : 0;
+        return (new CheckpointState(index.Value.AsInteger(), store.Value.AsString(), phase.Value.AsString() == "feed"), rows);
     }
 
     /// <summary>Claims an empty table for this store, starting with a snapshot at <paramref name="index"/>.</summary>
@@ -51,7 +57,7 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
     {
         try
         {
-            await client.PutRowAsync(table, Key, Columns(index, snapshotDone: false, entryTimeMs: 0), RowCondition.ExpectNotExist,
+            await client.PutRowAsync(table, Key, Columns(index, snapshotDone: false, entryTimeMs: 0, estimatedRows: 0), RowCondition.ExpectNotExist,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (TableStoreException e) when (e.Code == TableStoreErrorCodes.ConditionCheckFail)
@@ -62,13 +68,13 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
     }
 
     /// <summary>Moves the checkpoint from <paramref name="previous"/> to <paramref name="next"/>, expecting the row to be unchanged.</summary>
-    public async Task AdvanceAsync(CheckpointState previous, CheckpointState next, long entryTimeMs, CancellationToken cancellationToken)
+    public async Task AdvanceAsync(CheckpointState previous, CheckpointState next, long entryTimeMs, long estimatedRows, CancellationToken cancellationToken)
     {
         var expected = new CompositeCondition(LogicalCombinator.And,
-            new SingleColumnCondition(StoreColumn, ComparisonOperator.Equal, storeId, PassIfMissing: false),
+            new SingleColumnCondition(StoreColumn, ComparisonOperator.Equal, previous.StoreId, PassIfMissing: false),
             new SingleColumnCondition(ReplicaTable.IndexColumn, ComparisonOperator.Equal, previous.Index, PassIfMissing: false),
             new SingleColumnCondition(PhaseColumn, ComparisonOperator.Equal, Phase(previous.SnapshotDone), PassIfMissing: false));
-        var updates = Columns(next.Index, next.SnapshotDone, entryTimeMs).Select(c => ColumnUpdate.Put(c.Name, c.Value)).ToArray();
+        var updates = Columns(next.Index, next.SnapshotDone, entryTimeMs, estimatedRows).Select(c => ColumnUpdate.Put(c.Name, c.Value)).ToArray();
         try
         {
             await client.UpdateRowAsync(table, Key, updates, new RowCondition(RowExistence.ExpectExist, expected),
@@ -78,6 +84,18 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
         {
             await ExpectAsync(next, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Takes over a replica this store was recovered from (<paramref name="stored"/>: the old writer's checkpoint, unchanged
+    /// since the recovery read it): the row moves to this store at the same index, so the old cluster, should it come
+    /// back, is refused, and upload continues from there without writing the table again.
+    /// </summary>
+    public async Task<CheckpointState> TakeOverAsync(CheckpointState stored, long estimatedRows, CancellationToken cancellationToken)
+    {
+        var ours = stored with { StoreId = storeId };
+        await AdvanceAsync(stored, ours, 0, estimatedRows, cancellationToken).ConfigureAwait(false);
+        return ours;
     }
 
     /// <summary>After a failed condition: fine if the row already says <paramref name="expected"/> (our retried write), a conflict otherwise.</summary>
@@ -98,9 +116,10 @@ public sealed class ReplicaCheckpoint(TableStoreClient client, string table, str
               "upload stopped, nothing merged (point this cluster at another instance or namespace, or delete the table)"
             : $"The checkpoint of table {table} moved to {actual.Index} under this uploader: a second uploader of store {storeId} writes it; upload stopped";
 
-    private Column[] Columns(long index, bool snapshotDone, long entryTimeMs) =>
+    private Column[] Columns(long index, bool snapshotDone, long entryTimeMs, long estimatedRows) =>
     [
         new(ReplicaTable.IndexColumn, index),
+        new(RowsColumn, estimatedRows),
         new(StoreColumn, storeId),
         new(PhaseColumn, Phase(snapshotDone)),
         new(NamespaceColumn, namespaceName),

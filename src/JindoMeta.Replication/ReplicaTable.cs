@@ -59,6 +59,9 @@ public static class ReplicaTable
 
     public static PrimaryKey Key(long parent, string name) => PrimaryKey.Of((ParentColumn, parent), (NameColumn, name));
 
+    /// <summary>The key before every row of <paramref name="parent"/> (a range bound).</summary>
+    public static PrimaryKey FirstKey(long parent) => PrimaryKey.Of((ParentColumn, parent), (NameColumn, ColumnValue.InfMin));
+
     /// <summary>The replica key of a local row.</summary>
     public static PrimaryKey Key(LocalRow row) => row.Table switch
     {

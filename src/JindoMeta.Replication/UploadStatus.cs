@@ -9,6 +9,12 @@ namespace JindoMeta.Replication;
 /// <param name="LastError">The most recent failure, one line, secrets masked; null when none happened.</param>
 public sealed record UploadStatus(string Table, string State, long Checkpoint, long LastIndex, double LagSeconds, string? LastError)
 {
+    /// <summary>Rows of the initial snapshot written so far (the last snapshot's total once it is done; 0 when the table was already there).</summary>
+    public long SnapshotRows { get; init; }
+
+    /// <summary>The store's row-count estimate when the snapshot began.</summary>
+    public long SnapshotRowsEstimated { get; init; }
+
     public long LagEntries => Math.Max(0, LastIndex - Checkpoint);
 
     /// <summary>Everything committed is uploaded.</summary>

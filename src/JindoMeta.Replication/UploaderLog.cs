@@ -11,7 +11,7 @@ internal static partial class UploaderLog
     public static partial void WritingSnapshot(ILogger logger, string @namespace, long index, string table);
 
     [LoggerMessage(EventId = 10003, Level = LogLevel.Information, Message = "Namespace {Namespace}: snapshot of {Rows} rows at feed index {Index} written")]
-    public static partial void SnapshotWritten(ILogger logger, string @namespace, int rows, long index);
+    public static partial void SnapshotWritten(ILogger logger, string @namespace, long rows, long index);
 
     [LoggerMessage(EventId = 10004, Level = LogLevel.Warning, Message = "Namespace {Namespace}: upload to Tablestore failed ({Error}); retrying in {DelayMs} ms, nothing is skipped")]
     public static partial void Retrying(ILogger logger, string @namespace, string error, long delayMs);
@@ -21,4 +21,7 @@ internal static partial class UploaderLog
 
     [LoggerMessage(EventId = 10006, Level = LogLevel.Information, Message = "Namespace {Namespace}: upload recovered after {Failures} failed attempts")]
     public static partial void Recovered(ILogger logger, string @namespace, int failures);
+
+    [LoggerMessage(EventId = 10007, Level = LogLevel.Information, Message = "Namespace {Namespace}: took table {Table} over from store {OldStore} at feed index {Index}, which this store was recovered from")]
+    public static partial void TookOver(ILogger logger, string @namespace, string table, string oldStore, long index);
 }

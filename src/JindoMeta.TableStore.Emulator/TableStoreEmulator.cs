@@ -46,6 +46,9 @@ public sealed class TableStoreEmulator : IAsyncDisposable
 
     public long RequestsHandled => _handler.RequestsHandled;
 
+    /// <summary>Requests answered with an injected fault so far: a test under faults shows they were met.</summary>
+    public long FaultsInjected => _handler.FaultsInjected;
+
     /// <summary>Loads the data directory (if any), then listens.</summary>
     /// <exception cref="DataDirectoryInUseException">Another emulator holds <see cref="EmulatorOptions.DataDirectory"/>.</exception>
     /// <exception cref="IOException">The port is in use (inner <c>AddressInUseException</c>), or the directory is unusable.</exception>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using JindoMeta.Backend.RocksDb.Tests.Support;
+using JindoMeta.Namespace.Backend;
 using JindoMeta.Namespace.Commands;
 using JindoMeta.Namespace.Errors;
 using JindoMeta.Namespace.Schema;
@@ -104,20 +105,61 @@ public sealed partial class RocksDbBackendTests : IDisposable
     }
 
     [Fact]
-    public async Task Read_only_mode_rejects_writes_with_code_25021_and_still_serves_reads()
+    public async Task Recovery_mode_loads_rows_serves_reads_refuses_writes_with_25021_and_the_feed_continues_after_the_origin()
+    {
+        // The rows a replica would hold: a store's own rows, read back.
+        List<RowChange> replicaRows;
+        await using (var source = Open(_temp.Sub("source")))
+        {
+            await source.MkdirsAsync("/kept/deep");
+            using var snapshot = source.OpenSnapshot();
+            replicaRows = [.. snapshot.Rows()];
+        }
+
+        await using (var recovering = Open(_temp.Sub("new"), recoveryMode: true))
+        {
+            Assert.Equal(RecoveryStage.Empty, recovering.RecoveryStage);
+            recovering.LoadRows(replicaRows, [1, 2, 3]);
+            Assert.Equal(RecoveryStage.Loading, recovering.RecoveryStage);
+            Assert.Equal([1, 2, 3], recovering.RecoveryProgress);
+            Assert.Equal("RECOVERING", recovering.GetStatus().State);
+            Assert.False(recovering.GetStatus().Serving);
+
+            var write = await recovering.SubmitAsync(new MkdirsCommand(Callers.Root, "/new", Mode755, true));
+            Assert.Equal(25021, (int)write.Error!.Code);
+            Assert.Equal("Namespace is under recovery mode, and is read-only.", write.Error.Message);
+            AssertOk(await recovering.GetFileInfoAsync("/kept/deep", Callers.Root));
+
+            recovering.FinishRecovery(new ReplicaOrigin("feedbeef", 57));
+            Assert.Equal(RecoveryStage.Finished, recovering.RecoveryStage);
+            Assert.Null(recovering.RecoveryProgress);
+            Assert.Equal("FINISH", recovering.GetStatus().State);
+            Assert.Equal(57, recovering.ChangeFeed.LastIndex);
+            Assert.Equal(58, recovering.ChangeFeed.FirstIndex);
+            Assert.Equal(25021, (int)(await recovering.SubmitAsync(new MkdirsCommand(Callers.Root, "/new", Mode755, true))).Error!.Code);
+        }
+
+        await using var writable = Open(_temp.Sub("new"));
+        Assert.Equal(new ReplicaOrigin("feedbeef", 57), writable.RecoveredFrom);
+        await writable.MkdirsAsync("/after");
+        Assert.Equal(58, Assert.Single(writable.ChangeFeed.Read(58, 10)).Index);
+        Assert.Equal(RecoveryStage.Populated, writable.RecoveryStage); // written since: its own metadata now
+    }
+
+    [Fact]
+    public async Task Recovery_mode_on_a_store_that_holds_metadata_is_refused_with_one_line()
     {
         await using (var backend = Open(_temp.Path))
         {
             await backend.MkdirsAsync("/kept");
         }
 
-        await using var readOnly = Open(_temp.Path, readOnly: true);
-        var write = await readOnly.SubmitAsync(new MkdirsCommand(Callers.Root, "/new", Mode755, true));
+        var refused = Assert.Throws<InvalidDataException>(() => Open(_temp.Path, recoveryMode: true));
 
-        Assert.Equal(25021, (int)write.Error!.Code);
-        Assert.Equal("Namespace is under recovery mode, and is read-only.", write.Error.Message);
-        AssertOk(await readOnly.GetFileInfoAsync("/kept", Callers.Root));
-        AssertError(await readOnly.GetFileInfoAsync("/new", Callers.Root), ErrorCode.FileNotFound);
+        Assert.Contains("already holds metadata (last change 1)", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', refused.Message);
+        await using var again = Open(_temp.Path); // and the store is untouched
+        AssertOk(await again.GetFileInfoAsync("/kept", Callers.Root));
     }
 
     [Fact]

@@ -13,6 +13,19 @@ public sealed class InMemorySource(string storeId) : IReplicaSource, IChangeFeed
     public IChangeFeed ChangeFeed => this;
     public string StoreId => storeId;
 
+    public long EstimatedRows
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return _rows.Count;
+            }
+        }
+    }
+
+    public ReplicaOrigin? RecoveredFrom { get; set; }
+
     public long LastIndex
     {
         get

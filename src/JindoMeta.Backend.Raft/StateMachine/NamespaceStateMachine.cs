@@ -230,6 +230,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         _storeLock.EnterWriteLock();
         try
         {
+            ReleaseReplicaSnapshots("the state machine closed");
             _store.Dispose();
             _batch.Dispose();
         }

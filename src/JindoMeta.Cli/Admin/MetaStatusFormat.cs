@@ -12,7 +12,8 @@ namespace JindoMeta.Cli.Admin;
 ///   127.0.0.1:8101 LEADER state=RUNNING lastIndex=42
 ///   _synced=n/a
 /// </code>
-/// One header line; per namespace (name order) one line, then one indented line per node (address, role,
+/// One header line (in recovery mode it ends with <c>recovered=DONE/TOTAL</c>, the namespaces whose recovery
+/// reached FINISH out of those recovering); per namespace (name order) one line, then one indented line per node (address, role,
 /// state, last committed index, and on raft with upload on `_synced=1|0` on the uploading leader's line), then one
 /// indented key=value line per property in ordinal key order.
 /// </summary>
@@ -21,7 +22,15 @@ public static class MetaStatusFormat
     public static string Format(MetaStatusResponse status)
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"backend={Value(status.BackendType)} namespaces={status.Namespaces.Count}\n");
+        text.Append(CultureInfo.InvariantCulture, $"backend={Value(status.BackendType)} namespaces={status.Namespaces.Count}");
+        var recovering = status.Namespaces.Where(n => n.Properties.ContainsKey("recovery.progress")).ToList();
+        if (recovering.Count > 0)
+        {
+            var finished = recovering.Count(n => n.Nodes.Count > 0 && n.Nodes.All(node => node.State == "FINISH"));
+            text.Append(CultureInfo.InvariantCulture, $" recovered={finished}/{recovering.Count}");
+        }
+
+        text.Append('\n');
         foreach (var ns in status.Namespaces.OrderBy(n => n.Name, StringComparer.Ordinal))
         {
             text.Append(CultureInfo.InvariantCulture, $"namespace={Value(ns.Name)} backend={Value(ns.BackendType)}\n");

@@ -20,6 +20,15 @@ public interface IReplicaSource
 
     /// <summary>The replicated rows (every dentry and the replicated meta rows) as of one committed feed index.</summary>
     IReplicaSnapshot OpenSnapshot();
+
+    /// <summary>About how many rows a snapshot holds now (for progress; the storage engine's estimate).</summary>
+    long EstimatedRows { get; }
+
+    /// <summary>
+    /// Set when the store was rebuilt by recovery mode: the replica it came from. Its uploader may then take the same
+    /// table over from that store at that index instead of refusing it as another cluster's.
+    /// </summary>
+    ReplicaOrigin? RecoveredFrom { get; }
 }
 
 /// <summary>One consistent view of the replicated rows; dispose it to release the underlying storage snapshot.</summary>

@@ -115,6 +115,16 @@ public static class NamespaceSchema
         /// (formatted on its own) has another one.
         /// </summary>
         public static readonly byte[] ReplicaStoreId = "replica-store-id"u8.ToArray();
+        /// <summary>
+        /// Recovery mode: the progress record of a recovery under way (the recovery's own encoding), written in the
+        /// batch of the rows it covers; absent when none is under way.
+        /// </summary>
+        public static readonly byte[] RecoveryProgress = "recovery-progress"u8.ToArray();
+        /// <summary>
+        /// Recovery mode: UTF-8 "STOREID:INDEX", the replica this store was rebuilt from (its writer and checkpoint),
+        /// written when the recovery finished.
+        /// </summary>
+        public static readonly byte[] RecoveredFrom = "recovered-from"u8.ToArray();
         /// <summary>How many calls the retry cache holds (its 'c' rows; absent means 0).</summary>
         public static readonly byte[] RetryCacheEntries = "retry-cache-entries"u8.ToArray();
     }

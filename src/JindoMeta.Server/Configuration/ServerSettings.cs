@@ -41,6 +41,9 @@ public sealed record ServerSettings
     /// <summary>Where the async uploader writes (the backend's async.ots.enabled is on; on raft the leader uploads); null when upload is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Upload { get; init; }
 
+    /// <summary>Where recovery mode reads the replica (rocksdb backend with recovery.mode); null when it is off.</summary>
+    public JindoMeta.TableStore.TableStoreOptions? Recovery { get; init; }
+
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
@@ -71,6 +74,7 @@ public sealed record ServerSettings
         return new ServerSettings
         {
             Upload = UploadTarget(config, backend),
+            Recovery = RecoveryTarget(config, backend),
             Namespaces = namespaces,
             BackendType = backend,
             Raft = raft,
@@ -121,6 +125,34 @@ public sealed record ServerSettings
             return null;
         }
 
+        return TableStoreTarget(config, switchKey);
+    }
+
+    private static JindoMeta.TableStore.TableStoreOptions? RecoveryTarget(EffectiveConfig config, string backend)
+    {
+        if (backend == "raft" && Bool(config, ConfigKeys.RaftRecoveryMode))
+        {
+            throw new ConfigException($"{ConfigKeys.RaftRecoveryMode} = true is not active on the raft backend yet; only {ConfigKeys.RocksDbRecoveryMode} recovers today");
+        }
+
+        if (backend != "rocksdb" || !Bool(config, ConfigKeys.RocksDbRecoveryMode))
+        {
+            return null;
+        }
+
+        if (Bool(config, ConfigKeys.RocksDbAsyncOts))
+        {
+            throw new ConfigException(
+                $"{ConfigKeys.RocksDbRecoveryMode} = true reads the replica that {ConfigKeys.RocksDbAsyncOts} = true writes: set async.ots.enabled=false while recovering, " +
+                "and turn it on with recovery.mode=false once metaStatus shows state=FINISH");
+        }
+
+        return TableStoreTarget(config, ConfigKeys.RocksDbRecoveryMode);
+    }
+
+    /// <summary>The namespace.ots.* keys, all required but the STS token, for the feature <paramref name="neededBy"/> names.</summary>
+    private static JindoMeta.TableStore.TableStoreOptions TableStoreTarget(EffectiveConfig config, string neededBy)
+    {
         var settings = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var key in new[] { ConfigKeys.OtsEndpoint, ConfigKeys.OtsInstance, ConfigKeys.OtsAccessKey, ConfigKeys.OtsAccessSecret, ConfigKeys.OtsStsToken })
         {
@@ -130,7 +162,7 @@ public sealed record ServerSettings
             }
             else if (key != ConfigKeys.OtsStsToken)
             {
-                throw new ConfigException($"{switchKey} = true needs {key}");
+                throw new ConfigException($"{neededBy} = true needs {key}");
             }
         }
 

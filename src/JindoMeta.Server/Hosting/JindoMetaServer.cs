@@ -39,7 +39,9 @@ public static class JindoMetaServer
 
         await using (registry.ConfigureAwait(false))
         {
-            await using var uploaders = ReplicaUploaders.Start(settings, registry, new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger));
+            var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger);
+            await using var uploaders = ReplicaUploaders.Start(settings, registry, loggers);
+            await using var recoveries = ReplicaRecoveries.Start(settings, registry, loggers);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Services.AddSerilog(rootLogger, dispose: false);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
@@ -51,7 +53,7 @@ public static class JindoMetaServer
             builder.Services.AddSingleton(health);
             var groups = new GroupResolver(settings.GroupOverrides, TimeProvider.System);
             builder.Services.AddSingleton(new NamespaceRpcService(registry, groups, settings));
-            builder.Services.AddSingleton(new AdminRpcService(registry, groups, settings, advertised, uploaders));
+            builder.Services.AddSingleton(new AdminRpcService(registry, groups, settings, advertised, uploaders, recoveries));
 
             await using var app = builder.Build();
             string? fatal = null;
@@ -170,6 +172,7 @@ public static class JindoMetaServer
                     Storage = settings.RocksDb,
                     SyncWrites = settings.SyncWrites,
                     MaxCommandsPerBatch = settings.MaxBatchCommands,
+                    RecoveryMode = settings.Recovery is not null,
                 };
                 try
                 {

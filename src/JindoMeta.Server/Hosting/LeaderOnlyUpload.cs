@@ -216,5 +216,9 @@ public sealed class LeaderOnlyUpload : INamespaceUpload
         public string StoreId => storeId;
 
         public IReplicaSnapshot OpenSnapshot() => cluster.OpenSnapshot();
+
+        public long EstimatedRows => cluster.EstimatedRows;
+
+        public ReplicaOrigin? RecoveredFrom => cluster.RecoveredFrom;
     }
 }

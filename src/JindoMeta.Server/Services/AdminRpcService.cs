@@ -8,7 +8,8 @@ using Proto = JindoMeta.Protos.V1;
 namespace JindoMeta.Server.Services;
 
 /// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows, and `-transferLeader`.</summary>
-public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings, AdvertisedAddress advertised, ReplicaUploaders? uploaders = null)
+public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings, AdvertisedAddress advertised,
+    ReplicaUploaders? uploaders = null, ReplicaRecoveries? recoveries = null)
     : Proto.AdminService.AdminServiceBase
 {
     /// <summary>Long enough for the target to catch up and win an election (about two election timeouts), short
@@ -41,6 +42,33 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
         return new Proto.TransferLeadershipResponse { Leader = moved.Leader, Term = moved.Term };
     }
 
+    /// <summary>Recovery's part of `-metaStatus`: its progress always, the rest with -detail (CLI README).</summary>
+    private static void AddRecovery(Proto.NamespaceStatus entry, Replication.RecoveryStatus recovery, bool detail)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        entry.Properties["recovery.progress"] = string.Create(culture, $"{recovery.RowsLoaded}/{recovery.RowsEstimated}({recovery.Percent}%)");
+        if (recovery.State == "FAILED")
+        {
+            foreach (var node in entry.Nodes)
+            {
+                node.State = "FAILED";
+            }
+        }
+
+        if (!detail)
+        {
+            return;
+        }
+
+        entry.Properties["recovery.table"] = recovery.Table;
+        entry.Properties["recovery.state"] = recovery.State;
+        entry.Properties["recovery.rows"] = recovery.RowsLoaded.ToString(culture);
+        entry.Properties["recovery.rowsEstimated"] = recovery.RowsEstimated.ToString(culture);
+        entry.Properties["recovery.checkpoint"] = recovery.Checkpoint.ToString(culture);
+        entry.Properties["recovery.rangesLeft"] = recovery.RangesLeft.ToString(culture);
+        entry.Properties["recovery.lastError"] = recovery.LastError ?? "none";
+    }
+
     /// <summary>The uploader's part of `-metaStatus -detail` (CLI README).</summary>
     private static void AddUploadDetail(Proto.NamespaceStatus entry, Replication.UploadStatus upload)
     {
@@ -51,6 +79,7 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
         entry.Properties["upload.lagEntries"] = upload.LagEntries.ToString(culture);
         entry.Properties["upload.lagSeconds"] = upload.LagSeconds.ToString("F3", culture);
         entry.Properties["upload.lastError"] = upload.LastError ?? "none";
+        entry.Properties["upload.snapshot"] = string.Create(culture, $"{upload.SnapshotRows}/{upload.SnapshotRowsEstimated}");
     }
 
     private Proto.MetaStatusResponse MetaStatus(bool detail)
@@ -74,6 +103,11 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
                     LastCommittedIndex = status.LastCommittedIndex,
                 });
             }
+            if (recoveries?.ByNamespace.GetValueOrDefault(name)?.GetStatus() is { } recovery)
+            {
+                AddRecovery(entry, recovery, detail);
+            }
+
             var upload = uploaders?.ByNamespace.GetValueOrDefault(name)?.GetStatus();
             entry.Properties["_synced"] = upload is null ? NoUploader : upload.Synced ? "1" : "0";
             if (upload is { State: not LeaderOnlyUpload.Standby } && status.Nodes is not null && status.Role == "LEADER")

@@ -19,6 +19,7 @@ internal sealed class EmulatorRequestHandler
     private readonly TimeProvider _time;
     private readonly Random _faultRandom;
     private long _requestSequence;
+    private long _faultsInjected;
 
     public EmulatorRequestHandler(EmulatorEngine engine, EmulatorOptions options)
     {
@@ -33,6 +34,9 @@ internal sealed class EmulatorRequestHandler
     public FaultOptions Faults { get; set; }
 
     public long RequestsHandled => Interlocked.Read(ref _requestSequence);
+
+    /// <summary>Requests answered with an injected fault (busy, timeout, dropped connection) so far.</summary>
+    public long FaultsInjected => Interlocked.Read(ref _faultsInjected);
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -151,6 +155,11 @@ internal sealed class EmulatorRequestHandler
         {
             roll = _faultRandom.NextDouble();
         }
+        if (roll < faults.DropConnectionRate + faults.ServerBusyRate + faults.TimeoutRate)
+        {
+            Interlocked.Increment(ref _faultsInjected);
+        }
+
         if (roll < faults.DropConnectionRate)
         {
             context.Abort();

@@ -14,8 +14,8 @@ public static class BackendHarness
     public const ushort Mode644 = 0x1A4;
     public const long BlockSize = 128L << 20;
 
-    public static RocksDbNamespaceBackend Open(string directory, bool readOnly = false, TimeProvider? clock = null) =>
-        RocksDbNamespaceBackend.Open(new RocksDbBackendOptions { DataDirectory = directory, ReadOnly = readOnly }, PermissionSettings.Default, clock ?? TimeProvider.System);
+    public static RocksDbNamespaceBackend Open(string directory, bool recoveryMode = false, TimeProvider? clock = null) =>
+        RocksDbNamespaceBackend.Open(new RocksDbBackendOptions { DataDirectory = directory, RecoveryMode = recoveryMode }, PermissionSettings.Default, clock ?? TimeProvider.System);
 
     public static async Task<FileStatus> MkdirsAsync(this INamespaceBackend backend, string path, CallerIdentity? caller = null) =>
         (await backend.SubmitAsync(new MkdirsCommand(caller ?? Callers.Root, path, Mode755, CreateParent: true)).ConfigureAwait(false)).Value!;

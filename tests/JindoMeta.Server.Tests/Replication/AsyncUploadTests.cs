@@ -61,11 +61,15 @@ public sealed class AsyncUploadTests
             Assert.Equal(0, await plain.TerminateAsync());
         }
 
+        var rowsBefore = harness.LocalRows("data").Count;
         var daemon = await harness.StartDaemonAsync("data");
         using (var client = new RawClient(daemon.Address))
         {
             await client.MkdirsAsync("/after");
-            await ReplicaHarness.WaitForSyncedAsync(client, SyncTimeout);
+            var status = await ReplicaHarness.WaitForSyncedAsync(client, SyncTimeout);
+            // The snapshot's rows, counted as streamed (the mkdir may have landed before the snapshot was taken).
+            var snapshotRows = long.Parse(status["upload.snapshot"].Split('/')[0], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(snapshotRows, rowsBefore, rowsBefore + 1);
         }
 
         Assert.Equal(0, await daemon.TerminateAsync());

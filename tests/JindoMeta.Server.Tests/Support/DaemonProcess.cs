@@ -201,7 +201,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         }
     }
 
-    private static string DotnetHost() =>
+    public static string DotnetHost() =>
         Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "dotnet" ? host : "dotnet";
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]

@@ -40,17 +40,24 @@ public sealed class ReplicaHarness : IAsyncDisposable
 
     /// <summary>The `-D` settings that turn upload on against the emulator, for the rocksdb or the raft backend.</summary>
     public string[] UploadSettings(string backend = RocksDbNamespaceBackend.TypeName) =>
+        ["-D", $"namespace.backend.{backend}.async.ots.enabled=true", .. TableStoreSettings()];
+
+    /// <summary>The `-D` settings of recovery mode against the emulator.</summary>
+    public string[] RecoverySettings() => ["-D", "namespace.backend.rocksdb.recovery.mode=true", .. TableStoreSettings()];
+
+    private string[] TableStoreSettings() =>
     [
-        "-D", $"namespace.backend.{backend}.async.ots.enabled=true",
         "-D", $"namespace.ots.endpoint={Emulator.Endpoint}",
         "-D", $"namespace.ots.instance={Emulator.Options.InstanceName}",
         "-D", $"namespace.ots.accessKey={Emulator.Options.AccessKeyId}",
         "-D", $"namespace.ots.accessSecret={Emulator.Options.AccessKeySecret}",
     ];
 
-    public async Task<DaemonProcess> StartDaemonAsync(string dataName)
+    public Task<DaemonProcess> StartDaemonAsync(string dataName) => StartDaemonAsync(dataName, UploadSettings());
+
+    public async Task<DaemonProcess> StartDaemonAsync(string dataName, string[] settings)
     {
-        var daemon = await DaemonProcess.StartAsync(DataDirectory(dataName), UploadSettings());
+        var daemon = await DaemonProcess.StartAsync(DataDirectory(dataName), settings);
         _daemons.Add(daemon);
         return daemon;
     }

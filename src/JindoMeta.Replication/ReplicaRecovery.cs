@@ -1,0 +1,378 @@
+using System.Text;
+using JindoMeta.Namespace.Backend;
+using JindoMeta.Namespace.Schema;
+using JindoMeta.TableStore;
+using Microsoft.Extensions.Logging;
+using LocalRow = JindoMeta.Namespace.Schema.RowChange;
+
+namespace JindoMeta.Replication;
+
+/// <summary>
+/// Recovery mode for one namespace: rebuilds an empty local store from its Tablestore replica (README.md in this project).
+/// </summary>
+/// <remarks>
+/// Reads the checkpoint row (the replica is the state at that feed index), loads the replicated meta rows, then reads
+/// the dentries with <see cref="ReplicaRecoveryOptions.Readers"/> GetRange calls at once, each over its own range of
+/// parent ids; a reader that runs out of ranges splits the widest one still being read at its midpoint, so one dense
+/// region does not leave the others idle. Every page is loaded with the plan's new progress in one write, so a crash
+/// resumes every range where its last page ended. At the end the checkpoint is read again: if it moved, another
+/// cluster still writes the table, and the recovery fails instead of finishing on a mixed state. Then the target is
+/// told where its feed continues (<see cref="IRecoveryTarget.FinishRecovery"/>). Tablestore failures are retried with
+/// doubling backoff; the replica being absent, incomplete, changed or undecodable fails the recovery with one line.
+/// </remarks>
+public sealed class ReplicaRecovery : IAsyncDisposable
+{
+    private static readonly IReadOnlyList<string> ReadColumns = [ReplicaTable.ValueColumn, ReplicaTable.IndexColumn];
+
+    private readonly IRecoveryTarget _target;
+    private readonly TableStoreClient _client;
+    private readonly ReplicaRecoveryOptions _options;
+    private readonly ILogger _logger;
+    private readonly ReplicaCheckpoint _checkpointRow;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
+    private Task _loop = Task.CompletedTask;
+    private RecoveryPlan? _plan;
+    private volatile string _state = "STARTING";
+    private volatile string? _lastError;
+    private long _rowsNewerThanCheckpoint;
+
+    public ReplicaRecovery(IRecoveryTarget target, TableStoreClient client, ReplicaRecoveryOptions options, ILogger logger)
+    {
+        _target = target;
+        _client = client;
+        _options = options;
+        _logger = logger;
+        // Recovery only reads the checkpoint: the store id is never written.
+        _checkpointRow = new ReplicaCheckpoint(client, options.TableName, options.Namespace, storeId: "", TimeProvider.System);
+    }
+
+    public string Table => _options.TableName;
+
+    /// <summary>Completes when the recovery finished, failed, or was stopped.</summary>
+    public Task Completion => _loop;
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    public RecoveryStatus GetStatus()
+    {
+        lock (_lock)
+        {
+            var plan = _plan;
+            return new RecoveryStatus(Table, _state, plan?.RowsLoaded ?? 0, plan?.EstimatedRows ?? 0, plan?.Checkpoint ?? 0,
+                plan?.Ranges.Count(r => !r.Done) ?? 0, _lastError);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RecoverAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The replica is missing, incomplete, changed or unreadable, or the local store failed: nothing a retry cures.
+            _lastError = TableStoreFailures.Mask(e is InvalidDataException or ReplicaConflictException ? e.Message : $"{e.GetType().Name}: {e.Message}", _options.Secrets);
+            _state = "FAILED";
+            RecoveryLog.Failed(_logger, _options.Namespace, _lastError);
+        }
+    }
+
+    private async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        if (_target.RecoveryStage == RecoveryStage.Finished)
+        {
+            _state = "FINISH";
+            return;
+        }
+
+        var (checkpoint, estimatedRows) = await ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        var plan = _target.RecoveryProgress is { } progress ? RecoveryPlan.Decode(progress) : null;
+        if (plan is not null && (plan.SourceStoreId != checkpoint.StoreId || plan.Checkpoint != checkpoint.Index))
+        {
+            throw new ReplicaConflictException(
+                $"Table {Table} changed since this recovery began (it was store {plan.SourceStoreId} at feed index {plan.Checkpoint}, now store " +
+                $"{checkpoint.StoreId} at {checkpoint.Index}): another cluster writes it; stop it and recover again into an empty data directory");
+        }
+
+        if (plan is null)
+        {
+            plan = await BeginAsync(checkpoint, estimatedRows, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            lock (_lock)
+            {
+                _plan = plan;
+            }
+
+            RecoveryLog.Resuming(_logger, _options.Namespace, Table, plan.RowsLoaded, plan.Ranges.Count(r => !r.Done));
+        }
+
+        _state = "LOADING";
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var readers = Enumerable.Range(0, _options.Readers).Select(_ => ReadRangesAsync(failed)).ToArray();
+        try
+        {
+            await Task.WhenAll(readers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A reader failed and cancelled the others: its error is the recovery's, not their cancellations.
+            var cause = readers.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).First();
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+        }
+
+        var (after, _) = await ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        if (after != checkpoint)
+        {
+            throw new ReplicaConflictException(
+                $"Table {Table} moved from feed index {checkpoint.Index} to {after.Index} while it was being recovered: another cluster still " +
+                "uploads to it; stop it and recover again into an empty data directory");
+        }
+
+        _target.FinishRecovery(new ReplicaOrigin(checkpoint.StoreId, checkpoint.Index));
+        _state = "FINISH";
+        RecoveryLog.Finished(_logger, _options.Namespace, plan.RowsLoaded, checkpoint.Index, Interlocked.Read(ref _rowsNewerThanCheckpoint));
+    }
+
+    /// <summary>The checkpoint of a complete replica, or one line saying why there is none.</summary>
+    private async Task<(CheckpointState Checkpoint, long EstimatedRows)> ReadCheckpointAsync(CancellationToken cancellationToken)
+    {
+        var (state, estimate) = await RetriedAsync(async () =>
+        {
+            try
+            {
+                return await _checkpointRow.ReadWithEstimateAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (TableStoreException e) when (e.Code == TableStoreErrorCodes.ObjectNotExist)
+            {
+                throw new InvalidDataException($"Table {Table} does not exist on the configured Tablestore instance: there is no replica of namespace {_options.Namespace} to recover from");
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        return state switch
+        {
+            null => throw new InvalidDataException($"Table {Table} has no checkpoint row: no JindoMeta uploader ever completed a replica in it, nothing to recover from"),
+            { SnapshotDone: false } => throw new InvalidDataException(
+                $"Table {Table} holds an incomplete replica (its first upload, at feed index {state.Index}, never finished): it cannot be recovered from"),
+            _ => (state, estimate),
+        };
+    }
+
+    /// <summary>Loads the replicated meta rows with the first plan: from then on the store is <see cref="RecoveryStage.Loading"/>.</summary>
+    private async Task<RecoveryPlan> BeginAsync(CheckpointState checkpoint, long estimatedRows, CancellationToken cancellationToken)
+    {
+        var query = new RangeQuery(Table, ReplicaTable.FirstKey(ReplicaTable.MetaParent), ReplicaTable.FirstKey(ReplicaTable.MetaParent + 1))
+        {
+            Options = new ReadOptions { ColumnsToGet = ReadColumns },
+        };
+        var rows = new List<LocalRow>();
+        await foreach (var row in _client.GetRangeAsync(query, cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(ToLocal(row, checkpoint.Index));
+        }
+
+        var nextInodeId = rows.FirstOrDefault(r => r.Key.AsSpan().SequenceEqual(NamespaceSchema.MetaKeys.NextInodeId))?.Value
+            ?? throw new InvalidDataException($"Table {Table} has no next-inode-id row (parent {ReplicaTable.MetaParent}): it is not a complete JindoMeta replica");
+        var endParent = NamespaceSchema.ReadInt64Value(nextInodeId, "next-inode-id");
+        // Parents are below the next inode id; a last open range catches anything beyond, so no row is left behind.
+        var ranges = RecoveryPlan.Split(endParent, _options.InitialRanges);
+        ranges.Add(new RecoveryRange(endParent, null, long.MaxValue));
+        var plan = new RecoveryPlan(checkpoint.StoreId, checkpoint.Index, estimatedRows, rows.Count, ranges);
+        lock (_lock)
+        {
+            _target.LoadRows(rows, plan.Encode());
+            _plan = plan;
+        }
+
+        RecoveryLog.Beginning(_logger, _options.Namespace, Table, checkpoint.Index, checkpoint.StoreId, estimatedRows);
+        return plan;
+    }
+
+    private async Task ReadRangesAsync(CancellationTokenSource failed)
+    {
+        try
+        {
+            while (TakeRange() is { } range)
+            {
+                try
+                {
+                    await ReadRangeAsync(range, failed.Token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_lock)
+                    {
+                        range.Active = false;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await failed.CancelAsync().ConfigureAwait(false); // the other readers stop; the recovery fails with this one's error
+            throw;
+        }
+    }
+
+    /// <summary>A range nobody reads, or else the second half of the widest range being read; null when none is left.</summary>
+    private RecoveryRange? TakeRange()
+    {
+        lock (_lock)
+        {
+            var plan = _plan!;
+            if (plan.Ranges.FirstOrDefault(r => r is { Done: false, Active: false }) is { } idle)
+            {
+                idle.Active = true;
+                return idle;
+            }
+
+            var widest = plan.Ranges.Where(r => r is { Done: false, Active: true } && r.EndParent != long.MaxValue)
+                .MaxBy(r => r.EndParent - r.StartParent);
+            if (widest is null || widest.EndParent - widest.StartParent < 2)
+            {
+                return null;
+            }
+
+            var middle = widest.StartParent + ((widest.EndParent - widest.StartParent) / 2);
+            var half = new RecoveryRange(middle, null, widest.EndParent) { Active = true };
+            widest.EndParent = middle; // its reader drops what it already fetched beyond (ReadRangeAsync)
+            plan.Ranges.Add(half);
+            return half;
+        }
+    }
+
+    private async Task ReadRangeAsync(RecoveryRange range, CancellationToken cancellationToken)
+    {
+        var plan = _plan!;
+        while (true)
+        {
+            long startParent, endParent;
+            string? startName;
+            lock (_lock)
+            {
+                (startParent, startName, endParent) = (range.StartParent, range.StartName, range.EndParent);
+            }
+
+            var start = startName is null ? ReplicaTable.FirstKey(startParent) : ReplicaTable.Key(startParent, startName);
+            var query = new RangeQuery(Table, start, ReplicaTable.FirstKey(endParent)) { Options = new ReadOptions { ColumnsToGet = ReadColumns }, Limit = _options.PageRows };
+            var page = await RetriedAsync(() => _client.GetRangePageAsync(query, cancellationToken), cancellationToken).ConfigureAwait(false);
+            var rows = new List<LocalRow>(page.Rows.Count);
+            var parents = new List<long>(page.Rows.Count);
+            foreach (var row in page.Rows)
+            {
+                rows.Add(ToLocal(row, plan.Checkpoint));
+                parents.Add(row.PrimaryKey[0].Value.AsInteger());
+            }
+
+            lock (_lock)
+            {
+                // The range may have been split while the page was on its way: rows past its new end belong to the other half.
+                var keep = parents.FindIndex(p => p >= range.EndParent);
+                var next = page.NextStart;
+                if (keep >= 0)
+                {
+                    rows.RemoveRange(keep, rows.Count - keep);
+                    next = null;
+                }
+                else if (next is not null && next[0].Value.AsInteger() >= range.EndParent)
+                {
+                    next = null;
+                }
+
+                if (next is null)
+                {
+                    range.Done = true;
+                }
+                else
+                {
+                    range.StartParent = next[0].Value.AsInteger();
+                    range.StartName = next[1].Value.Type == ColumnValueType.String ? next[1].Value.AsString() : null;
+                }
+
+                plan.RowsLoaded += rows.Count;
+                _target.LoadRows(rows, plan.Encode());
+                if (range.Done)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>A replica row as the local row it mirrors; anything else in the table is refused with the row named.</summary>
+    private LocalRow ToLocal(Row row, long checkpoint)
+    {
+        var parent = row.PrimaryKey[0].Value;
+        var name = row.PrimaryKey[1].Value;
+        var value = row.GetColumn(ReplicaTable.ValueColumn)?.Value;
+        if (parent.Type != ColumnValueType.Integer || name.Type != ColumnValueType.String || value is not { Type: ColumnValueType.Binary })
+        {
+            throw new InvalidDataException($"Table {Table} has a row JindoMeta did not write, {row.PrimaryKey}: recovery stopped");
+        }
+
+        if (row.GetColumn(ReplicaTable.IndexColumn)?.Value is { Type: ColumnValueType.Integer } index && index.AsInteger() > checkpoint &&
+            Interlocked.Increment(ref _rowsNewerThanCheckpoint) == 1)
+        {
+            // Part of a run whose checkpoint was never written (the old cluster stopped mid-run): README, known limits.
+            RecoveryLog.NewerThanCheckpoint(_logger, _options.Namespace, row.PrimaryKey.ToString(), index.AsInteger(), checkpoint);
+        }
+
+        var bytes = value.Value.AsBinary();
+        if (parent.AsInteger() == ReplicaTable.MetaParent)
+        {
+            var key = Encoding.ASCII.GetBytes(name.AsString());
+            return NamespaceSchema.ReplicatedMetaKeys.Any(k => k.AsSpan().SequenceEqual(key))
+                ? new LocalRow(NamespaceSchema.MetaTable, key, bytes)
+                : throw new InvalidDataException($"Table {Table} has a meta row JindoMeta does not replicate, {row.PrimaryKey}: recovery stopped");
+        }
+
+        try
+        {
+            _ = InodeRecordCodec.Decode(bytes);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException)
+        {
+            throw new InvalidDataException($"Table {Table} row {row.PrimaryKey} holds no inode record JindoMeta can read ({e.Message}): recovery stopped", e);
+        }
+
+        return new LocalRow(NamespaceSchema.DentriesTable, NamespaceSchema.DentryKey(parent.AsInteger(), name.AsString()), bytes);
+    }
+
+    private async Task<T> RetriedAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var failures = 1; ; failures++)
+        {
+            try
+            {
+                return await call().ConfigureAwait(false);
+            }
+            catch (Exception e) when (TableStoreFailures.IsRetried(e) && !cancellationToken.IsCancellationRequested)
+            {
+                var backoff = TableStoreFailures.Backoff(failures, _options.MinBackoff, _options.MaxBackoff);
+                _lastError = TableStoreFailures.Mask(e.Message, _options.Secrets);
+                RecoveryLog.Retrying(_logger, _options.Namespace, _lastError, (long)backoff.TotalMilliseconds);
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Stops reading; what is loaded stays, and the next start resumes from it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using Grpc.Core;
+using JindoMeta.Server.Tests.Support;
+using JindoMeta.TableStore.Emulator;
+using Proto = JindoMeta.Protos.V1;
+
+namespace JindoMeta.Server.Tests.Replication;
+
+/// <summary>
+/// issue 10, recovery mode (rocksdb backend), by processes: the seeds' procedure — a cluster uploads its tree, stops;
+/// a new daemon on an empty data directory rebuilds it from the replica, read-only meanwhile (25021), until
+/// state=FINISH; the operator switches recovery off and upload on, and the same table carries on.
+/// </summary>
+public sealed class RecoveryTests
+{
+    private const string ReadOnlyText = "Namespace is under recovery mode, and is read-only.";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task The_seed_procedure_rebuilds_the_namespace_read_only_then_writes_and_uploads_to_the_same_table()
+    {
+        await using var harness = await ReplicaHarness.StartAsync();
+        var old = await harness.StartDaemonAsync("old");
+        string[] views;
+        using (var client = new RawClient(old.Address))
+        {
+            await ReplicaHarness.BuildTreeAsync(client, "/t", files: 40);
+            await client.CallAsync((ns, o) => ns.SetOwnerAsync(new Proto.SetOwnerRequest { Path = "/t/keep", Owner = "alice", Group = "staff" }, o));
+            await ReplicaHarness.WaitForSyncedAsync(client, Timeout);
+            views = await ViewsAsync(old.Address);
+        }
+
+        Assert.Equal(0, await old.TerminateAsync());
+        var recovering = await harness.StartDaemonAsync("new", harness.RecoverySettings());
+        using (var client = new RawClient(recovering.Address))
+        {
+            var mkdir = await Assert.ThrowsAsync<RpcException>(() => client.MkdirsAsync("/t/new"));
+            Assert.Equal(("25021", ReadOnlyText), (mkdir.Trailers.GetValue("jindo-error-code"), mkdir.Status.Detail));
+            var finished = await WaitForNodeStateAsync(client, "FINISH");
+            Assert.Equal("FINISH", finished.Properties["recovery.state"]);
+            Assert.Equal("none", finished.Properties["recovery.lastError"]);
+            Assert.Equal(views, await ViewsAsync(recovering.Address)); // -count, -ls -R and -stat print the same
+
+            // Still read-only after FINISH, until the operator restarts with recovery off: through the CLI too.
+            var cliMkdir = await JindoAsync(recovering.Address, "fs", "-mkdir", "jfs://test/t/new");
+            Assert.Equal(1, cliMkdir.ExitCode);
+            Assert.Contains(ReadOnlyText, cliMkdir.Error, StringComparison.Ordinal);
+            var metaStatus = await JindoAsync(recovering.Address, "jfs", "-metaStatus");
+            Assert.Contains("recovered=1/1", metaStatus.Out, StringComparison.Ordinal);
+            Assert.Contains("state=FINISH", metaStatus.Out, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await recovering.TerminateAsync());
+        Assert.Equal(harness.LocalRows("old"), harness.LocalRows("new"));
+
+        // The seed's step 6: recovery off, upload on. The table is taken over where it stands, not written again.
+        var resumed = await harness.StartDaemonAsync("new");
+        using (var client = new RawClient(resumed.Address))
+        {
+            var checkpoint = long.Parse((await ReplicaHarness.StatusAsync(client))["recoveredFrom"].Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            await client.MkdirsAsync("/t/after-recovery");
+            var synced = await ReplicaHarness.WaitForSyncedAsync(client, Timeout);
+            Assert.Equal((checkpoint + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), synced["upload.checkpoint"]);
+            Assert.Contains("took table jindometa_test over from store", resumed.Output, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(0, await resumed.TerminateAsync());
+        await harness.AssertReplicaEqualsStoreAsync("new");
+
+        // The old cluster, started again, is now the second cluster on the table: refused.
+        var stale = await harness.StartDaemonAsync("old");
+        using (var client = new RawClient(stale.Address))
+        {
+            var status = await WaitForUploadStateAsync(client, "STOPPED");
+            Assert.Contains("replica of another cluster", status["upload.lastError"], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task A_sigkill_during_recovery_resumes_under_tablestore_faults_and_ends_exact()
+    {
+        await using var harness = await ReplicaHarness.StartAsync();
+        var old = await harness.StartDaemonAsync("old");
+        using (var client = new RawClient(old.Address))
+        {
+            await ReplicaHarness.BuildTreeAsync(client, "/t", files: 150);
+            await ReplicaHarness.BuildTreeAsync(client, "/u", files: 150);
+            await ReplicaHarness.WaitForSyncedAsync(client, Timeout);
+        }
+
+        Assert.Equal(0, await old.TerminateAsync());
+        // Every call takes 300 ms: the daemon is killed after some ranges are loaded and before the others are.
+        harness.Emulator.Faults = new FaultOptions { Latency = TimeSpan.FromMilliseconds(300) };
+        var first = await harness.StartDaemonAsync("new", harness.RecoverySettings());
+        using (var client = new RawClient(first.Address))
+        {
+            var deadline = Stopwatch.StartNew();
+            while (true)
+            {
+                var ns = await NamespaceStatusAsync(client);
+                var rows = long.Parse(ns.Properties["recovery.rows"], System.Globalization.CultureInfo.InvariantCulture);
+                if (rows > 1 && ns.Properties["recovery.rangesLeft"] != "0")
+                {
+                    break;
+                }
+
+                Assert.True(deadline.Elapsed < Timeout, "the recovery never loaded a range");
+                await Task.Delay(20);
+            }
+        }
+
+        await first.KillAsync();
+        harness.Emulator.Faults = new FaultOptions { ServerBusyRate = 0.2, TimeoutRate = 0.1, DropConnectionRate = 0.1, Seed = 3 };
+        var second = await harness.StartDaemonAsync("new", harness.RecoverySettings());
+        using (var client = new RawClient(second.Address))
+        {
+            await WaitForNodeStateAsync(client, "FINISH");
+        }
+
+        Assert.True(harness.Emulator.FaultsInjected > 0, "the faults were never met");
+
+        Assert.Contains("resuming the recovery", second.Output, StringComparison.Ordinal);
+        Assert.Equal(0, await second.TerminateAsync());
+        Assert.Equal(harness.LocalRows("old"), harness.LocalRows("new"));
+    }
+
+    [Fact]
+    public async Task Recovery_mode_on_a_store_that_holds_metadata_stops_the_daemon_with_one_line()
+    {
+        await using var harness = await ReplicaHarness.StartAsync();
+        await using (var plain = await DaemonProcess.StartAsync(harness.DataDirectory("data")))
+        {
+            using var client = new RawClient(plain.Address);
+            await client.MkdirsAsync("/mine");
+            Assert.Equal(0, await plain.TerminateAsync());
+        }
+
+        var (exit, _, stderr) = await DaemonProcess.RunToExitAsync(null,
+            ["-D", $"namespace.data.dir={harness.DataDirectory("data")}", "-D", "namespace.log.dir=", "-D", "namespace.rpc.port=0", .. harness.RecoverySettings()]);
+
+        Assert.NotEqual(0, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("already holds metadata (last change 1): refusing to merge the replica into it", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recovery_without_a_replica_fails_with_a_line_naming_the_table()
+    {
+        await using var harness = await ReplicaHarness.StartAsync();
+        var daemon = await harness.StartDaemonAsync("new", harness.RecoverySettings());
+        using var client = new RawClient(daemon.Address);
+
+        var failed = await WaitForNodeStateAsync(client, "FAILED");
+
+        Assert.Equal("FAILED", failed.Properties["recovery.state"]);
+        Assert.Contains("Table jindometa_test does not exist", failed.Properties["recovery.lastError"], StringComparison.Ordinal);
+        Assert.Equal("25021", (await Assert.ThrowsAsync<RpcException>(() => client.MkdirsAsync("/x"))).Trailers.GetValue("jindo-error-code"));
+    }
+
+    private static async Task<Proto.NamespaceStatus> NamespaceStatusAsync(RawClient client) =>
+        (await client.MetaStatusAsync(detail: true)).Namespaces.Single(n => n.Name == ReplicaHarness.Namespace);
+
+    private static async Task<Proto.NamespaceStatus> WaitForNodeStateAsync(RawClient client, string state)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var ns = await NamespaceStatusAsync(client);
+            if (ns.Nodes[0].State == state)
+            {
+                return ns;
+            }
+
+            Assert.True(deadline.Elapsed < Timeout, $"not state={state} within {Timeout}: {ns}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<IReadOnlyDictionary<string, string>> WaitForUploadStateAsync(RawClient client, string state)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var status = await ReplicaHarness.StatusAsync(client);
+            if (status.GetValueOrDefault("upload.state") == state)
+            {
+                return status;
+            }
+
+            Assert.True(deadline.Elapsed < Timeout, $"not upload.state={state} within {Timeout}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>What the seed compares before and after: `-count`, `-ls -R` and `-stat` of the tree, through the real `jindo`.</summary>
+    private static async Task<string[]> ViewsAsync(string address)
+    {
+        var views = new List<string>();
+        foreach (var args in new[]
+        {
+            new[] { "fs", "-count", "jfs://test/" },
+            ["fs", "-ls", "-R", "jfs://test/"],
+            ["fs", "-stat", "%F %a %u:%g %b %y %Y %n", "jfs://test/t/a/b/f7"],
+            ["fs", "-stat", "%F %a %u:%g %y %n", "jfs://test/t/keep"],
+        })
+        {
+            var result = await JindoAsync(address, args);
+            Assert.True(result.ExitCode == 0, $"jindo {string.Join(' ', args)}: {result.Error}");
+            views.Add(result.Out);
+        }
+
+        return [.. views];
+    }
+
+    private static async Task<(int ExitCode, string Out, string Error)> JindoAsync(string address, params string[] args)
+    {
+        var start = new ProcessStartInfo(DaemonProcess.DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "jindo.dll"), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["TZ"] = "UTC";
+        start.Environment["HADOOP_USER_NAME"] = "root";
+        start.Environment["JINDO_RPC_ADDRESS"] = address;
+        start.Environment.Remove("JINDO_CONF_DIR");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+}
