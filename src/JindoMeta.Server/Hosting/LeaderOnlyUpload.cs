@@ -1,5 +1,6 @@
 using JindoMeta.Backend.Raft;
 using JindoMeta.Namespace.Backend;
+using JindoMeta.Namespace.Schema;
 using JindoMeta.Replication;
 using JindoMeta.TableStore;
 using Microsoft.Extensions.Logging;
@@ -155,16 +156,17 @@ public sealed class LeaderOnlyUpload : INamespaceUpload
             var storeId = ReplicaTakeover.StoreIdOf(leadership.StoreId, leadership.Term);
             await TakeOverAsync(storeId, cancellationToken).ConfigureAwait(false);
             UploadHostingLog.Leading(_logger, _options.Namespace, leadership.Term, storeId);
-            _running = new Leadership(StartUploader(storeId), leadership.Term, storeId);
+            _running = new Leadership(StartUploader(storeId, leadership.Term), leadership.Term, storeId);
         }
         else if (_running is { StopChecked: false } current && current.Uploader.GetStatus().State == "STOPPED")
         {
-            current.StopChecked = true;
-            if (await TakeOverAsync(current.StoreId, cancellationToken).ConfigureAwait(false))
+            var tookOver = await TakeOverAsync(current.StoreId, cancellationToken).ConfigureAwait(false);
+            current.StopChecked = true; // once: after a takeover no earlier term can write the row again
+            if (tookOver)
             {
                 UploadHostingLog.Restarting(_logger, _options.Namespace);
                 await current.Uploader.DisposeAsync().ConfigureAwait(false);
-                _running = current with { Uploader = StartUploader(current.StoreId), StopChecked = false };
+                _running = current with { Uploader = StartUploader(current.StoreId, current.Term), StopChecked = false };
             }
         }
     }
@@ -180,9 +182,9 @@ public sealed class LeaderOnlyUpload : INamespaceUpload
         return true;
     }
 
-    private AsyncUploader StartUploader(string storeId)
+    private AsyncUploader StartUploader(string storeId, ulong term)
     {
-        var uploader = new AsyncUploader(new LeadershipSource(_backend, storeId), _client, _options, _logger);
+        var uploader = new AsyncUploader(new LeadershipSource(_backend, storeId, term), _client, _options, _logger);
         uploader.Start();
         return uploader;
     }
@@ -208,10 +210,14 @@ public sealed class LeaderOnlyUpload : INamespaceUpload
         public bool StopChecked { get; set; }
     }
 
-    /// <summary>The backend's feed and snapshots under one leadership's store id, fixed for the uploader's lifetime.</summary>
-    private sealed class LeadershipSource(IReplicaSource cluster, string storeId) : IReplicaSource
+    /// <summary>
+    /// The backend's feed and snapshots under one leadership's store id, fixed for the uploader's lifetime. Once this
+    /// node no longer leads in that term the feed reads nothing, so a deposed leader's uploader starts no further run
+    /// even before the loop stops it (the new leader's takeover fences off the run it may have in flight).
+    /// </summary>
+    private sealed class LeadershipSource(RaftNamespaceBackend cluster, string storeId, ulong term) : IReplicaSource
     {
-        public IChangeFeed ChangeFeed => cluster.ChangeFeed;
+        public IChangeFeed ChangeFeed { get; } = new LeadershipFeed(cluster, term);
 
         public string StoreId => storeId;
 
@@ -220,5 +226,17 @@ public sealed class LeaderOnlyUpload : INamespaceUpload
         public long EstimatedRows => cluster.EstimatedRows;
 
         public ReplicaOrigin? RecoveredFrom => cluster.RecoveredFrom;
+    }
+
+    private sealed class LeadershipFeed(RaftNamespaceBackend cluster, ulong term) : IChangeFeed
+    {
+        public long LastIndex => cluster.ChangeFeed.LastIndex;
+
+        public long FirstIndex => cluster.ChangeFeed.FirstIndex;
+
+        public IReadOnlyList<ChangeEntry> Read(long fromIndex, int maxEntries) =>
+            cluster.LeadershipTerm == term ? cluster.ChangeFeed.Read(fromIndex, maxEntries) : [];
+
+        public void Trim(long throughIndex) => cluster.ChangeFeed.Trim(throughIndex);
     }
 }
