@@ -120,6 +120,8 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             ["commitIndex"] = summary.Committed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["appliedIndex"] = _stateMachine.AppliedIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["snapshotsRestored"] = _stateMachine.SnapshotsRestored.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Trimmed only behind the replica's checkpoint, on every node (a replicated entry; never without upload).
+            ["changeFeedFirstIndex"] = _stateMachine.ChangeFeedFirstIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (_log is not null && _log.Snapshot(out var snapshot) == StorageStatus.Ok)
         {

@@ -30,6 +30,7 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 /// trailing byte is a <see cref="FormatException"/>, which stops the state machine (an entry must never be skipped
 /// or half-understood). Encoding enforces the same limits as decoding, so the leader can never propose an entry
 /// that the followers cannot decode. A new field or command means a new version (or tag); old ones stay readable.
+/// The first byte is also what tells a command from the uploader's bookkeeping entries (<see cref="ReplicaEntryCodec"/>).
 /// </remarks>
 public static class NamespaceCommandCodec
 {

@@ -85,6 +85,7 @@ public sealed partial class NamespaceStateMachine
         try
         {
             previous = _store;
+            ReleaseReplicaSnapshots("a raft snapshot from the leader replaced the state");
             _store = restored;
             _latestState = new RocksDbNamespaceState(restored);
             _changeFeed = new RocksDbChangeFeed(restored, () => LastChangeIndex);

@@ -28,7 +28,8 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 /// <para><b>One batch per entry:</b> the entry's rows, its change-feed entry (the same counter and encoding as the
 /// rocksdb backend, so the uploader can run on any node) and the applied raft index are one WriteBatch, so the
 /// state on disk is always exactly "entries 1..AppliedIndex applied". An empty entry (the leader's no-op) only
-/// advances the applied index.</para>
+/// advances the applied index. A replica entry (<see cref="ReplicaEntryCodec"/>: the uploader's store id, or "the
+/// feed is uploaded through N", which trims the feed) writes its meta rows and the applied index, no feed entry.</para>
 /// <para><b>Durability:</b> batches are not synced (<see cref="NamespaceStateMachineOptions.SyncWrites"/>). The raft
 /// log is synced before an entry can commit, so every applied entry is still in a quorum's log; RocksDB's WAL loses
 /// at most a suffix of batches in a machine crash (a process crash loses nothing), so the state reopens at some
@@ -138,7 +139,11 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         object? result = null;
         var changeIndex = _lastChangeIndex;
         long replicatedTime = 0;
-        if (entry.Data.Length > 0)
+        if (ReplicaEntryCodec.Holds(entry.Data))
+        {
+            result = StageReplicaEntry(entry, applied);
+        }
+        else if (entry.Data.Length > 0)
         {
             ReplicatedCommand replicated;
             try
@@ -225,6 +230,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         _storeLock.EnterWriteLock();
         try
         {
+            ReleaseReplicaSnapshots("the state machine closed");
             _store.Dispose();
             _batch.Dispose();
         }

@@ -14,7 +14,8 @@ namespace JindoMeta.Cli.Admin;
 /// </code>
 /// One header line (in recovery mode it ends with <c>recovered=DONE/TOTAL</c>, the namespaces whose recovery
 /// reached FINISH out of those recovering); per namespace (name order) one line, then one indented line per node (address, role,
-/// state, last committed index), then one indented key=value line per property in ordinal key order.
+/// state, last committed index, and on raft with upload on `_synced=1|0` on the uploading leader's line), then one
+/// indented key=value line per property in ordinal key order.
 /// </summary>
 public static class MetaStatusFormat
 {
@@ -36,7 +37,8 @@ public static class MetaStatusFormat
             foreach (var node in ns.Nodes)
             {
                 text.Append(CultureInfo.InvariantCulture,
-                    $"  {Value(node.Address)} {Value(node.Role)} state={Value(node.State)} lastIndex={node.LastCommittedIndex}\n");
+                    $"  {Value(node.Address)} {Value(node.Role)} state={Value(node.State)} lastIndex={node.LastCommittedIndex}");
+                text.Append(node.Synced.Length > 0 ? $" _synced={Value(node.Synced)}\n" : "\n");
             }
 
             foreach (var (key, value) in ns.Properties.OrderBy(p => p.Key, StringComparer.Ordinal))

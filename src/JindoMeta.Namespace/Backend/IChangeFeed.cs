@@ -18,6 +18,9 @@ public interface IChangeFeed
     /// <exception cref="ArgumentOutOfRangeException">fromIndex was trimmed already.</exception>
     IReadOnlyList<ChangeEntry> Read(long fromIndex, int maxEntries);
 
-    /// <summary>Forgets every entry up to and including <paramref name="throughIndex"/>.</summary>
+    /// <summary>
+    /// Forgets every entry up to and including <paramref name="throughIndex"/>. A replicated backend (raft) trims
+    /// every node's feed through its log, so the entries may go a moment after the call returns.
+    /// </summary>
     void Trim(long throughIndex);
 }

@@ -3,16 +3,19 @@ using JindoMeta.Namespace.Schema;
 namespace JindoMeta.Namespace.Backend;
 
 /// <summary>
-/// What the async uploader needs of a backend that keeps its namespace locally (rocksdb; raft on its leader later):
-/// the committed change feed, a consistent snapshot of the replicated rows at a feed index (the start of a replica,
-/// or of one enabled on a namespace that already has metadata), and the identity of the store, which a replica table
-/// records so that a second cluster pointed at the same table is refused.
+/// What the async uploader needs of a backend that keeps its namespace locally (rocksdb; raft, where the leader
+/// uploads): the committed change feed, a consistent snapshot of the replicated rows at a feed index (the start of a
+/// replica, or of one enabled on a namespace that already has metadata), and the identity of the store, which a
+/// replica table records so that a second cluster pointed at the same table is refused.
 /// </summary>
 public interface IReplicaSource
 {
     IChangeFeed ChangeFeed { get; }
 
-    /// <summary>A random id made once per store (hex); the same across restarts, different for another data directory.</summary>
+    /// <summary>
+    /// A random id made once per store (hex); the same across restarts, different for another data directory (rocksdb)
+    /// or another cluster (raft, where it is part of the replicated state and the same on every node).
+    /// </summary>
     string StoreId { get; }
 
     /// <summary>The replicated rows (every dentry and the replicated meta rows) as of one committed feed index.</summary>

@@ -109,6 +109,13 @@ public static class NamespaceSchema
         /// </summary>
         public static readonly byte[] StoreId = "store-id"u8.ToArray();
         /// <summary>
+        /// raft backend: the cluster's random id (16 bytes) for the async uploader, the raft counterpart of
+        /// <see cref="StoreId"/>. Set by a replicated entry that the leader proposes (the id drawn before proposing),
+        /// so it is in the replicated state: identical on every node, in snapshots and checksums, and another cluster
+        /// (formatted on its own) has another one.
+        /// </summary>
+        public static readonly byte[] ReplicaStoreId = "replica-store-id"u8.ToArray();
+        /// <summary>
         /// Recovery mode: the progress record of a recovery under way (the recovery's own encoding), written in the
         /// batch of the rows it covers; absent when none is under way.
         /// </summary>

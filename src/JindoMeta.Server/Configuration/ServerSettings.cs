@@ -38,7 +38,7 @@ public sealed record ServerSettings
     /// <summary>raft: entries kept behind a snapshot (<see cref="ConfigKeys.RaftCompactionMargin"/>).</summary>
     public ulong RaftCompactionMargin { get; init; } = 1_000;
 
-    /// <summary>Where the async uploader writes (rocksdb backend with async.ots.enabled); null when upload is off.</summary>
+    /// <summary>Where the async uploader writes (the backend's async.ots.enabled is on; on raft the leader uploads); null when upload is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Upload { get; init; }
 
     /// <summary>Where recovery mode reads the replica (rocksdb backend with recovery.mode); null when it is off.</summary>
@@ -111,19 +111,21 @@ public sealed record ServerSettings
         };
     }
 
+    /// <summary>The Tablestore target when the backend's async.ots.enabled key is on: both backends need the same namespace.ots.* keys.</summary>
     private static JindoMeta.TableStore.TableStoreOptions? UploadTarget(EffectiveConfig config, string backend)
     {
-        if (backend == "raft" && Bool(config, ConfigKeys.RaftAsyncOts))
+        var switchKey = backend switch
         {
-            throw new ConfigException($"{ConfigKeys.RaftAsyncOts} = true is not active on the raft backend yet; only {ConfigKeys.RocksDbAsyncOts} uploads today");
-        }
-
-        if (backend != "rocksdb" || !Bool(config, ConfigKeys.RocksDbAsyncOts))
+            "rocksdb" => ConfigKeys.RocksDbAsyncOts,
+            "raft" => ConfigKeys.RaftAsyncOts,
+            _ => null,
+        };
+        if (switchKey is null || !Bool(config, switchKey))
         {
             return null;
         }
 
-        return TableStoreTarget(config, ConfigKeys.RocksDbAsyncOts);
+        return TableStoreTarget(config, switchKey);
     }
 
     private static JindoMeta.TableStore.TableStoreOptions? RecoveryTarget(EffectiveConfig config, string backend)

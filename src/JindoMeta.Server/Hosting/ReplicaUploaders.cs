@@ -1,3 +1,4 @@
+using JindoMeta.Backend.Raft;
 using JindoMeta.Namespace.Backend;
 using JindoMeta.Replication;
 using JindoMeta.Server.Configuration;
@@ -8,22 +9,23 @@ using Microsoft.Extensions.Logging;
 namespace JindoMeta.Server.Hosting;
 
 /// <summary>
-/// The async uploader of every namespace when <see cref="ConfigKeys.RocksDbAsyncOts"/> is on (none otherwise), sharing
-/// one Tablestore client. Disposed before the backends, so no uploader reads a closed store.
+/// The async upload of every namespace when the backend's async.ots.enabled key is on (none otherwise), sharing one
+/// Tablestore client: on rocksdb an uploader that always runs, on raft one that runs while this node leads
+/// (<see cref="LeaderOnlyUpload"/>). Disposed before the backends, so no uploader reads a closed store.
 /// </summary>
 public sealed class ReplicaUploaders : IAsyncDisposable
 {
     private readonly TableStoreClient? _client;
 
-    private ReplicaUploaders(TableStoreClient? client, IReadOnlyDictionary<string, AsyncUploader> uploaders)
+    private ReplicaUploaders(TableStoreClient? client, IReadOnlyDictionary<string, INamespaceUpload> uploads)
     {
         _client = client;
-        ByNamespace = uploaders;
+        ByNamespace = uploads;
     }
 
-    public static ReplicaUploaders None { get; } = new(null, new Dictionary<string, AsyncUploader>());
+    public static ReplicaUploaders None { get; } = new(null, new Dictionary<string, INamespaceUpload>());
 
-    public IReadOnlyDictionary<string, AsyncUploader> ByNamespace { get; }
+    public IReadOnlyDictionary<string, INamespaceUpload> ByNamespace { get; }
 
     public static ReplicaUploaders Start(ServerSettings settings, NamespaceRegistry registry, ILoggerFactory loggers)
     {
@@ -33,31 +35,35 @@ public sealed class ReplicaUploaders : IAsyncDisposable
         }
 
         var client = new TableStoreClient(target);
-        var uploaders = new Dictionary<string, AsyncUploader>(StringComparer.Ordinal);
+        var uploads = new Dictionary<string, INamespaceUpload>(StringComparer.Ordinal);
         foreach (var (name, backend) in registry.Backends)
         {
-            if (backend is not IReplicaSource source)
-            {
-                continue;
-            }
-
-            var uploader = new AsyncUploader(source, client, new AsyncUploaderOptions
+            var options = new AsyncUploaderOptions
             {
                 Namespace = name,
                 Secrets = [target.AccessKeySecret, target.SecurityToken ?? ""],
-            }, loggers.CreateLogger("JindoMeta.Replication.AsyncUploader"));
-            uploader.Start();
-            uploaders[name] = uploader;
+            };
+            var logger = loggers.CreateLogger("JindoMeta.Replication.AsyncUploader");
+            INamespaceUpload? upload = backend switch
+            {
+                RaftNamespaceBackend raft => LeaderOnlyUpload.Start(raft, client, options, logger),
+                IReplicaSource source => LocalStoreUpload.Start(new AsyncUploader(source, client, options, logger)),
+                _ => null,
+            };
+            if (upload is not null)
+            {
+                uploads[name] = upload;
+            }
         }
 
-        return new ReplicaUploaders(client, uploaders);
+        return new ReplicaUploaders(client, uploads);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var uploader in ByNamespace.Values)
+        foreach (var upload in ByNamespace.Values)
         {
-            await uploader.DisposeAsync().ConfigureAwait(false);
+            await upload.DisposeAsync().ConfigureAwait(false);
         }
 
         _client?.Dispose();

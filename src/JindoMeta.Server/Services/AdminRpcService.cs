@@ -178,6 +178,15 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
 
             var upload = uploaders?.ByNamespace.GetValueOrDefault(name)?.GetStatus();
             entry.Properties["_synced"] = upload is null ? NoUploader : upload.Synced ? "1" : "0";
+            if (upload is { State: not LeaderOnlyUpload.Standby } && status.Nodes is not null && status.Role == "LEADER")
+            {
+                // raft: the leader uploads, and its own line is the one LEADER line of its view.
+                foreach (var node in entry.Nodes.Where(n => n.Role == "LEADER"))
+                {
+                    node.Synced = upload.Synced ? "1" : "0";
+                }
+            }
+
             if (detail)
             {
                 foreach (var (key, value) in status.Detail)

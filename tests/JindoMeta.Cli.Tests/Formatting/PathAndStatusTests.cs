@@ -45,4 +45,20 @@ public sealed class PathAndStatusTests
             "backend=rocksdb namespaces=1\nnamespace=test backend=rocksdb\n  127.0.0.1:8101 LEADER state=RUNNING lastIndex=42\n  _synced=n/a\n  dataDirectory=/var/lib/jindo_meta\n",
             MetaStatusFormat.Format(response));
     }
+
+    [Fact]
+    public void Meta_status_on_raft_with_upload_carries_synced_on_the_leader_line()
+    {
+        var ns = new NamespaceStatus { Name = "test", BackendType = "raft" };
+        ns.Nodes.Add(new NodeStatus { Address = "host1:8103", Role = "LEADER", State = "RUNNING", LastCommittedIndex = 9, Synced = "1" });
+        ns.Nodes.Add(new NodeStatus { Address = "host2:8103", Role = "FOLLOWER", State = "RUNNING", LastCommittedIndex = 9 });
+        ns.Properties["_synced"] = "1";
+        var response = new MetaStatusResponse { BackendType = "raft" };
+        response.Namespaces.Add(ns);
+
+        Assert.Equal(
+            "backend=raft namespaces=1\nnamespace=test backend=raft\n  host1:8103 LEADER state=RUNNING lastIndex=9 _synced=1\n" +
+            "  host2:8103 FOLLOWER state=RUNNING lastIndex=9\n  _synced=1\n",
+            MetaStatusFormat.Format(response));
+    }
 }

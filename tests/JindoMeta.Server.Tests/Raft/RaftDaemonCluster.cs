@@ -66,6 +66,13 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
 
     public string DataDirectory(int index) => Path.Combine(_temp.Path, $"node{index + 1}");
 
+    /// <summary>The RocksDB store of node <paramref name="index"/>'s applied state (the one its state directory's pointer names).</summary>
+    public string StateStoreDirectory(int index, string namespaceName = "test")
+    {
+        var state = Path.Combine(DataDirectory(index), namespaceName, "state");
+        return Path.Combine(state, File.ReadAllText(Path.Combine(state, "CURRENT-STATE")).Trim());
+    }
+
     public async Task<RaftDaemonCluster> StartAllAsync()
     {
         await Task.WhenAll(Enumerable.Range(0, 3).Select(i => StartNodeAsync(i)));

@@ -173,17 +173,6 @@ public sealed class AsyncUploadTests
         Assert.Equal($"jindometa: configuration error: namespace.backend.rocksdb.async.ots.enabled = true needs {missing}", stderr.Trim());
     }
 
-    [Fact]
-    public async Task Upload_on_the_raft_backend_is_refused_as_not_active_yet()
-    {
-        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync(null,
-            "-D", "namespace.backend.type=raft", "-D", "namespace.backend.raft.initial-conf=127.0.0.1:8103:0,127.0.0.2:8103:0,127.0.0.3:8103:0",
-            "-D", "namespace.backend.raft.async.ots.enabled=true");
-
-        Assert.Equal(2, exitCode);
-        Assert.Contains("namespace.backend.raft.async.ots.enabled = true is not active on the raft backend yet", stderr, StringComparison.Ordinal);
-    }
-
     private static async Task<IReadOnlyDictionary<string, string>> WaitForStateAsync(RawClient client, string state)
     {
         var deadline = DateTime.UtcNow + SyncTimeout;

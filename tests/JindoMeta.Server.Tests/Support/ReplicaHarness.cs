@@ -38,8 +38,9 @@ public sealed class ReplicaHarness : IAsyncDisposable
 
     public string DataDirectory(string name) => _temp.Sub(name);
 
-    /// <summary>The `-D` settings that turn upload on against the emulator.</summary>
-    public string[] UploadSettings() => ["-D", "namespace.backend.rocksdb.async.ots.enabled=true", .. TableStoreSettings()];
+    /// <summary>The `-D` settings that turn upload on against the emulator, for the rocksdb or the raft backend.</summary>
+    public string[] UploadSettings(string backend = RocksDbNamespaceBackend.TypeName) =>
+        ["-D", $"namespace.backend.{backend}.async.ots.enabled=true", .. TableStoreSettings()];
 
     /// <summary>The `-D` settings of recovery mode against the emulator.</summary>
     public string[] RecoverySettings() => ["-D", "namespace.backend.rocksdb.recovery.mode=true", .. TableStoreSettings()];
@@ -89,10 +90,14 @@ public sealed class ReplicaHarness : IAsyncDisposable
     }
 
     /// <summary>The replicated rows of a stopped daemon's store: "parent/name" → value hex (dentries and next-inode-id).</summary>
-    public SortedDictionary<string, string> LocalRows(string dataName)
+    public SortedDictionary<string, string> LocalRows(string dataName) =>
+        StoreRows(Path.Combine(DataDirectory(dataName), Namespace), RocksDbNamespaceBackend.TypeName);
+
+    /// <summary>The replicated rows of the closed store at <paramref name="storeDirectory"/> (a rocksdb store, or a raft node's state).</summary>
+    public static SortedDictionary<string, string> StoreRows(string storeDirectory, string backendType)
     {
         var rows = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        using var store = NamespaceStore.Open(Path.Combine(DataDirectory(dataName), Namespace), new RocksDbOptions(), RocksDbNamespaceBackend.TypeName,
+        using var store = NamespaceStore.Open(storeDirectory, new RocksDbOptions(), backendType,
             () => throw new InvalidOperationException("the store should exist"));
         using (var iterator = store.Database.NewIterator(store.Dentries))
         {
@@ -128,6 +133,11 @@ public sealed class ReplicaHarness : IAsyncDisposable
 
         return rows;
     }
+
+    /// <summary>The replica's checkpoint row as it stands.</summary>
+    public async Task<CheckpointState> ReadCheckpointAsync() =>
+        await new ReplicaCheckpoint(Client, Table, Namespace, storeId: "", TimeProvider.System).ReadAsync(CancellationToken.None)
+        ?? throw new Xunit.Sdk.XunitException($"table {Table} has no checkpoint row");
 
     /// <summary>
     /// The replica read by the official Tablestore Node SDK (node/replica-dump.js): its data rows in the shape of
