@@ -41,9 +41,11 @@ public static class ReplicaBenchmark
         var callers = settings.Callers.Max();
         var lagDuration = settings.DurationGiven ? settings.Duration : DefaultLagDuration;
         var shape = new TreeShape("/tree", settings.Directories, settings.Files);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"# replica benchmark: {Environment.ProcessorCount} cores; tree {shape.Directories:N0} directories / {shape.Files:N0} files, {callers} callers over {settings.Connections} connections; " +
-            $"lag load {settings.Rate:N0} creates/s for {lagDuration.TotalSeconds:N0} s after {settings.WarmUp.TotalSeconds:N0} s warm-up; emulator durable (--data-dir); work dir {settings.WorkDirectory}"));
+        var treePart = settings.Only is "lag" ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"tree {shape.Directories:N0} directories / {shape.Files:N0} files ({(settings.CompleteFiles ? "create + complete" : "create only")}), {callers} callers over {settings.Connections} connections; ");
+        var loadPart = settings.Only is "build" ? "" : string.Create(CultureInfo.InvariantCulture,
+            $"lag load {settings.Rate:N0} creates/s into {shape.Directories:N0} directories for {lagDuration.TotalSeconds:N0} s after {settings.WarmUp.TotalSeconds:N0} s warm-up; ");
+        Console.WriteLine($"# replica benchmark: {Environment.ProcessorCount} cores; {treePart}{loadPart}emulator durable (--data-dir); work dir {settings.WorkDirectory}");
         Console.WriteLine("# cpu: user + system seconds of each process over the phase, and % of the phase's wall time (100 = one core)");
         using var work = new WorkDirectory(settings.WorkDirectory);
         var built = settings.Only is null or "build" ? await BuildAndRecoverAsync(settings, shape, callers, work.Path) : null;
@@ -172,7 +174,10 @@ public static class ReplicaBenchmark
             phase! with { Count = load.Completed, Seconds = load.Window.TotalSeconds });
     }
 
-    /// <summary>upload.lagEntries and upload.lagSeconds every 100 ms until cancelled (a slow answer skips ticks rather than queueing them).</summary>
+    /// <summary>
+    /// upload.lagEntries and upload.lagSeconds every 100 ms until cancelled (a slow answer skips ticks rather than
+    /// queueing them). A read in flight at the end is let finish: cancelling it would fail the call, not end the loop.
+    /// </summary>
     private static async Task SampleAsync(Client.JindoMetaClient status, List<(long Entries, double Seconds)> samples, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(SampleInterval);
@@ -180,7 +185,7 @@ public static class ReplicaBenchmark
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                var now = await ReplicaStatus.ReadAsync(status, cancellationToken);
+                var now = await ReplicaStatus.ReadAsync(status);
                 samples.Add((now.Number("upload.lagEntries"), now.Decimal("upload.lagSeconds")));
             }
         }
