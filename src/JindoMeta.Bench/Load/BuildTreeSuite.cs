@@ -7,6 +7,7 @@ namespace JindoMeta.Bench.Load;
 /// `jindometa-bench build-tree --address host:port [--dirs N] [--files M] [--callers C] [--connections K] [--complete true|false] [--root /tree]`:
 /// fills a running server with a <see cref="TreeShape"/> (default the seed's 1,596 directories and 1,482,809 files)
 /// through <see cref="TreeBuilder"/>, as HADOOP_USER_NAME (else the OS user), and prints what it did, its rate and a JSON line.
+/// Callers: the largest of --callers (64 by default).
 /// </summary>
 public static class BuildTreeSuite
 {

@@ -16,7 +16,7 @@ namespace JindoMeta.Bench.Replication;
 /// 3. a fresh emulator and daemon: an open-loop create load at --rate for --seconds (default 30) while upload.lagEntries
 ///    and upload.lagSeconds are sampled every 100 ms.
 /// Each phase reports its wall time and the CPU of the emulator, the daemon and this process (the load generator),
-/// read from /proc. `--only build` runs 1 and 2, `--only lag` runs 3.
+/// read from /proc. `--only build` runs 1 and 2, `--only lag` runs 3. Callers: the largest of --callers (64 by default).
 /// </summary>
 public static class ReplicaBenchmark
 {
