@@ -256,7 +256,7 @@ public static class ReplicaBenchmark
         yield return seed
             ? string.Create(CultureInfo.InvariantCulture, $"goal recovery of the seed's namespace < 15 s: {built.Recovery.Seconds:N1} s ({filesPerSecond:N0} files/s), {Judge(built.Recovery.Seconds < 15)}")
             : string.Create(CultureInfo.InvariantCulture,
-                $"goal recovery of the seed's namespace < 15 s (about 100k files/s): {filesPerSecond:N0} files/s on this smaller tree, i.e. about {BenchSettings.SeedFiles / filesPerSecond:N0} s for the seed's if it scaled (indicative only)");
+                $"goal recovery of the seed's namespace < 15 s (about 100k files/s): {filesPerSecond:N0} files/s on this smaller tree, i.e. about {BenchSettings.SeedFiles / filesPerSecond:N0} s for the seed's if it scaled (indicative only: the daemon's {built.RecoveryStartSeconds:N1} s start-up is in it)");
     }
 
     private static string[] UploadSettings(EmulatorProcess emulator) => ["-D", "namespace.backend.rocksdb.async.ots.enabled=true", .. emulator.DaemonSettings()];
