@@ -1,3 +1,4 @@
+using JindoMeta.Bench.Load;
 using JindoMeta.Bench.Namespace;
 using JindoMeta.Bench.Replication;
 using JindoMeta.Bench.Rpc;
@@ -9,7 +10,10 @@ namespace JindoMeta.Bench;
 /// and a JSON line per suite. Suites: namespace (in-process engine + rocksdb backend vs raw RocksDB), rpc (the daemon
 /// over gRPC on loopback vs an empty call and the in-process figures), raft (three raft daemons on 127.0.0.1-3 vs the
 /// rocksdb daemon vs etcd 3.4: durable create, syncs per entry, leader-kill failover), raft-core (consensus core in
-/// memory and log store appends), tablestore (our client against the emulator).
+/// memory and log store appends), tablestore (our client against the emulator), replica (issue 10's figures: the
+/// emulator and the daemon as processes: build a tree with upload on, time to `_synced=1`, recovery of a new data
+/// directory to state=FINISH, uploader lag under a steady create rate, each process's CPU per phase), build-tree
+/// (fill a running server with a generated tree: --address host:port --dirs N --files M --callers C).
 /// </summary>
 internal static class Program
 {
@@ -17,8 +21,12 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|raft|raft-core|tablestore [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
+            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|raft|raft-core|tablestore|replica|build-tree [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
             Console.Error.WriteLine("  raft: 3 raft daemons vs 1 rocksdb daemon vs etcd (apt-get install -y etcd-server; skipped when absent), then --kills N leader SIGKILLs (default 20)");
+            Console.Error.WriteLine("  replica [--dirs 1596] [--files 1482809] [--callers 64] [--connections 4] [--complete true] [--rate 10000] [--seconds 30] [--warmup 1] [--dir PATH] [--only build|lag]:");
+            Console.Error.WriteLine("    emulator + daemon processes: build the tree with upload on, _synced=1, recovery to FINISH, uploader lag under --rate creates/s; CPU per process and phase");
+            Console.Error.WriteLine("  build-tree --address host:port [--dirs 1596] [--files 1482809] [--callers 64] [--connections 4] [--complete true] [--root /tree]:");
+            Console.Error.WriteLine("    fill a running server (as HADOOP_USER_NAME, else the OS user): mkdir each directory, create + complete each file (--complete false: create only)");
             return 2;
         }
 
@@ -30,13 +38,15 @@ internal static class Program
             "raft" => await RaftClusterBenchmark.RunAsync(settings),
             "raft-core" => RaftCoreSuite.Run(settings),
             "tablestore" => await TableStoreSuite.RunAsync(),
+            "replica" => await ReplicaBenchmark.RunAsync(settings),
+            "build-tree" => await BuildTreeSuite.RunAsync(settings),
             _ => Unknown(args[0]),
         };
     }
 
     private static int Unknown(string suite)
     {
-        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, raft, raft-core, tablestore)");
+        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, raft, raft-core, tablestore, replica, build-tree)");
         return 2;
     }
 }

@@ -73,6 +73,9 @@ public sealed partial class JindoMetaDaemon : IDisposable
         return Process.TotalProcessorTime;
     }
 
+    /// <summary>SIGTERM (calls in flight finish, the stores close), then waits; false when it had to be killed after <paramref name="timeout"/>.</summary>
+    public Task<bool> TerminateAsync(TimeSpan timeout) => Signals.TerminateAsync(Process, timeout);
+
     /// <summary>SIGKILL (no chance to flush or close anything), then waits until the process is gone.</summary>
     public void Kill()
     {
