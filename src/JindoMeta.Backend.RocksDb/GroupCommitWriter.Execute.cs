@@ -43,7 +43,7 @@ internal sealed partial class GroupCommitWriter
                 else
                 {
                     _cache.Clear();
-                    _retryCache.Clear();
+                    _retryCache.Reset();
                 }
 
                 current.Overlay.Rebase(_cache);

@@ -87,6 +87,7 @@ public sealed partial class NamespaceStateMachine
             previous = _store;
             ReleaseReplicaSnapshots("a raft snapshot from the leader replaced the state");
             _store = restored;
+            _retryCache.Reset(); // its sweep position was in the replaced store
             _latestState = new RocksDbNamespaceState(restored);
             _changeFeed = new RocksDbChangeFeed(restored, () => LastChangeIndex);
             var (applied, lastChange) = ReadProgress(restored);

@@ -44,6 +44,9 @@ public sealed record ServerSettings
     /// <summary>Where recovery mode reads the replica (rocksdb backend with recovery.mode); null when it is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Recovery { get; init; }
 
+    /// <summary>How long the replica's checkpoint must stand still before recovery puts back an unfinished run's rows.</summary>
+    public TimeSpan RecoveryWriterQuiet { get; init; } = TimeSpan.FromSeconds(30);
+
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
@@ -75,6 +78,7 @@ public sealed record ServerSettings
         {
             Upload = UploadTarget(config, backend),
             Recovery = RecoveryTarget(config, backend),
+            RecoveryWriterQuiet = TimeSpan.FromSeconds(Long(config, ConfigKeys.RecoveryWriterQuiet)),
             Namespaces = namespaces,
             BackendType = backend,
             Raft = raft,

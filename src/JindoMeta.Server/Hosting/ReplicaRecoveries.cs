@@ -45,6 +45,7 @@ public sealed class ReplicaRecoveries : IAsyncDisposable
             var recovery = new ReplicaRecovery(target, client, new ReplicaRecoveryOptions
             {
                 Namespace = name,
+                WriterQuietPeriod = settings.RecoveryWriterQuiet,
                 Secrets = [source.AccessKeySecret, source.SecurityToken ?? ""],
             }, loggers.CreateLogger("JindoMeta.Replication.ReplicaRecovery"));
             recovery.Start();

@@ -131,6 +131,80 @@ public sealed class RecoveryTests
     }
 
     [Fact]
+    public async Task A_cluster_killed_mid_upload_is_recovered_at_its_checkpoint_with_every_rename_whole()
+    {
+        await using var harness = await ReplicaHarness.StartAsync();
+        var old = await harness.StartDaemonAsync("old");
+        const int Files = 300; // a run of their renames spans several BatchWriteRow calls (200 rows each)
+        using (var client = new RawClient(old.Address))
+        {
+            await client.MkdirsAsync("/x");
+            await client.MkdirsAsync("/y");
+            await Parallel.ForEachAsync(Enumerable.Range(0, Files), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) => await client.CreateAsync($"/x/f{i}"));
+            await ReplicaHarness.WaitForSyncedAsync(client, Timeout);
+
+            // Slow, failing batches, so that some of a run's batches land while others wait to be retried. Renames go on
+            // until the daemon is frozen at a moment the table holds rows past its checkpoint: it then dies mid-run.
+            harness.Emulator.Faults = new FaultOptions { Latency = TimeSpan.FromMilliseconds(20), ServerBusyRate = 0.3, Seed = 11 };
+            var inY = new bool[Files];
+            var deadline = Stopwatch.StartNew();
+            using var stop = new CancellationTokenSource();
+            var renames = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    await Parallel.ForEachAsync(Enumerable.Range(0, Files), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) =>
+                    {
+                        var (from, to) = inY[i] ? ("/y", "/x") : ("/x", "/y");
+                        await client.CallAsync((ns, o) => ns.RenameAsync(new Proto.RenameRequest { Source = $"{from}/f{i}", Destination = $"{to}/f{i}" }, o));
+                        inY[i] = !inY[i];
+                    });
+                }
+            });
+            while (true)
+            {
+                Assert.True(deadline.Elapsed < Timeout, "the table was never caught mid-run");
+                await Task.Delay(Random.Shared.Next(20, 80));
+                old.Freeze(true);
+                if (await RowsPastCheckpointAsync(harness) > 0)
+                {
+                    break;
+                }
+
+                old.Freeze(false);
+            }
+
+            await old.KillAsync(); // frozen mid-run, then gone
+            await stop.CancelAsync();
+            try
+            {
+                await renames;
+            }
+            catch (RpcException)
+            {
+                // Calls in flight when the daemon died.
+            }
+        }
+
+        harness.Emulator.Faults = FaultOptions.None;
+        var recovering = await harness.StartDaemonAsync("new", [.. harness.RecoverySettings(), "-D", "namespace.recovery.writer-quiet-seconds=0"]);
+        using var recovered = new RawClient(recovering.Address);
+        await WaitForNodeStateAsync(recovered, "FINISH");
+
+        // Whatever the checkpoint, the tree is one state of the old namespace: every file in exactly one directory.
+        var names = new List<string>();
+        foreach (var directory in new[] { "/x", "/y" })
+        {
+            names.AddRange((await recovered.ListAsync(directory)).Entries.Select(e => e.Path[(directory.Length + 1)..]));
+        }
+
+        Assert.Equal(Enumerable.Range(0, Files).Select(i => $"f{i}").Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+        var verify = await JindoAsync(recovering.Address, "jfs", "-verifyReplica");
+        Assert.True(verify.ExitCode == 0, verify.ToString()); // and the table, put back, is exactly that state
+        Assert.Contains("rows of an upload run past its checkpoint", recovering.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Recovery_mode_on_a_store_that_holds_metadata_stops_the_daemon_with_one_line()
     {
         await using var harness = await ReplicaHarness.StartAsync();
@@ -161,6 +235,21 @@ public sealed class RecoveryTests
         Assert.Equal("FAILED", failed.Properties["recovery.state"]);
         Assert.Contains("Table jindometa_test does not exist", failed.Properties["recovery.lastError"], StringComparison.Ordinal);
         Assert.Equal("25021", (await Assert.ThrowsAsync<RpcException>(() => client.MkdirsAsync("/x"))).Trailers.GetValue("jindo-error-code"));
+    }
+
+    /// <summary>Replica rows written past the table's checkpoint: the uploader is in the middle of a run.</summary>
+    private static async Task<int> RowsPastCheckpointAsync(ReplicaHarness harness)
+    {
+        var checkpoint = (await new JindoMeta.Replication.ReplicaCheckpoint(harness.Client, ReplicaHarness.Table, "", "", TimeProvider.System).ReadAsync(CancellationToken.None))!.Index;
+        var past = 0;
+        var all = new JindoMeta.TableStore.RangeQuery(ReplicaHarness.Table, JindoMeta.Replication.ReplicaTable.FirstKey(JindoMeta.Replication.ReplicaTable.MetaParent),
+            JindoMeta.Replication.ReplicaTable.FirstKey(long.MaxValue));
+        await foreach (var row in harness.Client.GetRangeAsync(all))
+        {
+            past += row.GetColumn(JindoMeta.Replication.ReplicaTable.IndexColumn)!.Value.Value.AsInteger() > checkpoint ? 1 : 0;
+        }
+
+        return past;
     }
 
     private static async Task<Proto.NamespaceStatus> NamespaceStatusAsync(RawClient client) =>

@@ -133,6 +133,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGSTOP (<paramref name="frozen"/>) or SIGCONT: the process stops running at once, mid-whatever, or resumes.</summary>
+    public void Freeze(bool frozen) => _ = Kill(_process.Id, frozen ? 19 : 18);
+
     /// <summary>SIGTERM, then the exit code once the daemon has stopped.</summary>
     public Task<int> TerminateAsync() => SignalAsync(15);
 
