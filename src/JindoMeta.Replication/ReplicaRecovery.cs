@@ -22,8 +22,9 @@ namespace JindoMeta.Replication;
 /// </remarks>
 public sealed class ReplicaRecovery : IAsyncDisposable
 {
-    private static readonly IReadOnlyList<string> ReadColumns =
-        [ReplicaTable.ValueColumn, ReplicaTable.IndexColumn, ReplicaTable.PreviousValueColumn, ReplicaTable.PreviousIndexColumn];
+    // Not the before-images: only a torn row needs its own, and it is read again whole (ConvertAsync). An updated row's
+    // before-image is a second copy of it, so leaving them out halves what a recovery reads.
+    private static readonly IReadOnlyList<string> ReadColumns = [ReplicaTable.ValueColumn, ReplicaTable.IndexColumn];
 
     private readonly IRecoveryTarget _target;
     private readonly TableStoreClient _client;
@@ -335,8 +336,11 @@ public sealed class ReplicaRecovery : IAsyncDisposable
     {
         var converted = new List<(long, LocalRow?)>(rows.Count);
         var repairs = new List<(TableStore.RowChange Write, ReplicaImage Image)>();
-        foreach (var row in rows)
+        foreach (var listed in rows)
         {
+            var row = listed.GetColumn(ReplicaTable.IndexColumn)?.Value is { Type: ColumnValueType.Integer } index && index.AsInteger() > checkpoint.Index
+                ? (await RetriedAsync(() => _client.GetRowAsync(Table, listed.PrimaryKey, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false)).Row ?? listed
+                : listed;
             var image = ReplicaTable.ImageAt(row, checkpoint.Index);
             if (image.Ahead)
             {
