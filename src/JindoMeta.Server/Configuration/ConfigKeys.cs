@@ -46,6 +46,7 @@ public static class ConfigKeys
     public const string RocksDbRecoveryMode = "namespace.backend.rocksdb.recovery.mode";
     public const string RaftRecoveryMode = "namespace.backend.raft.recovery.mode";
     public const string RecoveryWriterQuiet = "namespace.recovery.writer-quiet-seconds";
+    public const string FeedRetention = "namespace.changefeed.retention-entries";
     public const string OtsEndpoint = "namespace.ots.endpoint";
     public const string OtsInstance = "namespace.ots.instance";
     public const string OtsAccessKey = "namespace.ots.accessKey";
@@ -90,6 +91,7 @@ public static class ConfigKeys
         new(RocksDbAsyncOts, "false", "rocksdb: stream every committed change to a Tablestore table per namespace (jindometa_NAME on namespace.ots.instance), the off-cluster replica a new cluster recovers from; needs namespace.ots.endpoint, instance, accessKey and accessSecret. metaStatus shows _synced=1 once everything committed is uploaded.", Boolean),
         new(RaftAsyncOts, "false", "raft: the same replica, uploaded by whichever node leads; a new leader resumes from the table's checkpoint, and every node's change feed is trimmed only behind it. Needs the same namespace.ots.* keys; set it alike on every node. metaStatus shows _synced=1 on the leader's line once everything committed is uploaded.", Boolean),
         new(RocksDbRecoveryMode, "false", "rocksdb: rebuild each namespace of a new, empty data directory from its Tablestore replica (jindometa_NAME, written by async.ots.enabled on the old cluster, which must be stopped). Read-only meanwhile: writes fail with 25021; reads are served. metaStatus shows the progress, then state=FINISH; then restart with recovery.mode=false and async.ots.enabled=true to write and keep uploading to the same table. Needs the namespace.ots.* keys; refused on a store that holds metadata.", Boolean),
+        new(FeedRetention, "1000000", "With upload off: the change-feed entries kept per namespace (older ones are trimmed, so the feed does not grow for ever). Turning upload on again resumes its table from its checkpoint only if fewer changes than this were made meanwhile; otherwise the uploader stops with one line. With upload on, the uploader trims behind its checkpoint instead.", Integer(0, long.MaxValue)),
         new(RecoveryWriterQuiet, "30", "Recovery mode: when the replica holds rows of an upload run the old cluster never finished (it died mid-run), they are recovered as they were at the checkpoint and put back in the table, but only once the checkpoint has not moved for this many seconds (a live uploader advances it every run). 0 when the old cluster is known to be gone.", Integer(0, 3600)),
         new(RaftRecoveryMode, "false", "raft: the same recovery, loaded by the leader. Not active on raft yet: true is refused at start-up.", Boolean),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),

@@ -44,6 +44,9 @@ public sealed record ServerSettings
     /// <summary>Where recovery mode reads the replica (rocksdb backend with recovery.mode); null when it is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Recovery { get; init; }
 
+    /// <summary>Change-feed entries kept per namespace while upload is off (<see cref="ConfigKeys.FeedRetention"/>).</summary>
+    public long FeedRetentionEntries { get; init; } = 1_000_000;
+
     /// <summary>How long the replica's checkpoint must stand still before recovery puts back an unfinished run's rows.</summary>
     public TimeSpan RecoveryWriterQuiet { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -79,6 +82,7 @@ public sealed record ServerSettings
             Upload = UploadTarget(config, backend),
             Recovery = RecoveryTarget(config, backend),
             RecoveryWriterQuiet = TimeSpan.FromSeconds(Long(config, ConfigKeys.RecoveryWriterQuiet)),
+            FeedRetentionEntries = Long(config, ConfigKeys.FeedRetention),
             Namespaces = namespaces,
             BackendType = backend,
             Raft = raft,

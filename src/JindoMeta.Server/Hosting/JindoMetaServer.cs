@@ -42,6 +42,7 @@ public static class JindoMetaServer
             var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger);
             await using var uploaders = ReplicaUploaders.Start(settings, registry, loggers);
             await using var recoveries = ReplicaRecoveries.Start(settings, registry, loggers);
+            await using var retention = FeedRetention.Start(settings, registry);
             var builder = WebApplication.CreateSlimBuilder();
             builder.Services.AddSerilog(rootLogger, dispose: false);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);

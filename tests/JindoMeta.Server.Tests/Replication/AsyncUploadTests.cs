@@ -51,6 +51,32 @@ public sealed class AsyncUploadTests
     }
 
     [Fact]
+    public async Task Without_upload_the_change_feed_keeps_only_its_retention()
+    {
+        using var temp = new TempDirectory();
+        await using var daemon = await DaemonProcess.StartAsync(temp.Sub("data"), "-D", "namespace.changefeed.retention-entries=10");
+        using var client = new RawClient(daemon.Address);
+        for (var i = 0; i < 40; i++)
+        {
+            await client.MkdirsAsync($"/d{i}");
+        }
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var node = (await client.MetaStatusAsync(detail: true)).Namespaces[0];
+            var first = long.Parse(node.Properties["changeFeedFirstIndex"], System.Globalization.CultureInfo.InvariantCulture);
+            if (first == node.Nodes[0].LastCommittedIndex - 10 + 1)
+            {
+                break; // the newest 10 kept, every older one gone
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the feed was not trimmed to 10 entries: first {first}, last {node.Nodes[0].LastCommittedIndex}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
     public async Task Upload_enabled_on_a_namespace_that_already_has_metadata_starts_from_a_snapshot_and_ends_exact()
     {
         await using var harness = await ReplicaHarness.StartAsync();
