@@ -124,15 +124,7 @@ public sealed partial class JindoMetaClient : IDisposable
         var status = await MetaStatusAsync(request, cancellationToken).ConfigureAwait(false);
         foreach (var group in status.Namespaces.Where(n => n.LeaderAddress.Length > 0).GroupBy(n => n.LeaderAddress, StringComparer.OrdinalIgnoreCase).ToList())
         {
-            using var leader = new JindoMetaClient(new JindoMetaClientOptions
-            {
-                Addresses = [group.Key],
-                User = Options.User,
-                Deadline = Options.Deadline,
-                MaxAttempts = 1,
-                ConnectTimeout = Options.ConnectTimeout,
-                TransportWrapper = Options.TransportWrapper,
-            });
+            using var leader = ClientFor(group.Key);
             MetaStatusResponse fromLeader;
             try
             {
@@ -162,6 +154,48 @@ public sealed partial class JindoMetaClient : IDisposable
     /// <summary>`jindo jfs -verifyReplica`: reads only, so it may be resent.</summary>
     public Task<VerifyReplicaResponse> VerifyReplicaAsync(VerifyReplicaRequest request, CancellationToken cancellationToken = default) =>
         InvokeAsync(NamespaceMethods.VerifyReplica, request, RetrySafety.Idempotent, cancellationToken);
+
+    /// <summary>
+    /// <see cref="VerifyReplicaAsync"/> of each namespace (or the one named) asked of the node that uploads it: on raft
+    /// the leader (a follower names it in its metaStatus), on rocksdb the server itself.
+    /// </summary>
+    public async Task<VerifyReplicaResponse> VerifyReplicaOnLeadersAsync(VerifyReplicaRequest request, CancellationToken cancellationToken = default)
+    {
+        var status = await MetaStatusAsync(new MetaStatusRequest(), cancellationToken).ConfigureAwait(false);
+        var leaders = status.Namespaces.Where(n => request.Namespace.Length == 0 || n.Name == request.Namespace)
+            .Select(n => (n.Name, n.LeaderAddress)).OrderBy(n => n.Name, StringComparer.Ordinal).ToList();
+        if (leaders.All(n => n.LeaderAddress.Length == 0))
+        {
+            return await VerifyReplicaAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = new VerifyReplicaResponse();
+        foreach (var (name, leaderAddress) in leaders)
+        {
+            var one = new VerifyReplicaRequest { Namespace = name };
+            if (leaderAddress.Length == 0)
+            {
+                result.Namespaces.AddRange((await VerifyReplicaAsync(one, cancellationToken).ConfigureAwait(false)).Namespaces);
+                continue;
+            }
+
+            using var leader = ClientFor(leaderAddress);
+            result.Namespaces.AddRange((await leader.VerifyReplicaAsync(one, cancellationToken).ConfigureAwait(false)).Namespaces);
+        }
+
+        return result;
+    }
+
+    /// <summary>A client of one named node (a leader a follower named), with this client's identity and limits, one attempt.</summary>
+    private JindoMetaClient ClientFor(string address) => new(new JindoMetaClientOptions
+    {
+        Addresses = [address],
+        User = Options.User,
+        Deadline = Options.Deadline,
+        MaxAttempts = 1,
+        ConnectTimeout = Options.ConnectTimeout,
+        TransportWrapper = Options.TransportWrapper,
+    });
 
     private static async Task<FileStatus?> StatusOfAsync(Task<FileStatusResponse> call) => (await call.ConfigureAwait(false)).Status;
 }

@@ -37,7 +37,7 @@ public static class JfsAdmin
                 var same = false;
                 var exit = await RunAsync("verifyReplica", error, async () =>
                 {
-                    var result = await context().Client.VerifyReplicaAsync(new VerifyReplicaRequest { Namespace = args.Count == 2 ? args[1] : "" }).ConfigureAwait(false);
+                    var result = await context().Client.VerifyReplicaOnLeadersAsync(new VerifyReplicaRequest { Namespace = args.Count == 2 ? args[1] : "" }).ConfigureAwait(false);
                     output.Write(ReplicaComparisonFormat.Format(result));
                     same = result.Namespaces.All(n => n.DifferenceCount == 0);
                 }).ConfigureAwait(false);

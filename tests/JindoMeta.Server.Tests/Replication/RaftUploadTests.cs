@@ -42,6 +42,8 @@ public sealed class RaftUploadTests(ITestOutputHelper output)
         Assert.Matches("^[0-9a-f]{32}\\.t[0-9]+$", checkpoint.StoreId); // the cluster's id, and the leader's term
         Assert.EndsWith($".t{synced.Properties["term"]}", checkpoint.StoreId, StringComparison.Ordinal);
         Assert.Equal(long.Parse(synced.Properties["upload.checkpoint"], CultureInfo.InvariantCulture), checkpoint.Index);
+        var verify = await JindoCli.RunAsync(cluster.Nodes[(leader + 1) % 3]!.Address, "jfs", "-verifyReplica"); // asked of a follower: the leader verifies
+        Assert.True(verify.ExitCode == 0 && verify.Out.Contains("result=SAME", StringComparison.Ordinal), $"{verify.Out}{verify.Error}");
 
         var checksums = await cluster.ChecksumsOfQuiescedReplicasAsync(); // every node applied the same ids and trims
         Assert.True(checksums.Distinct().Count() == 1, $"the nodes' states differ: {string.Join(", ", checksums)}");
