@@ -242,8 +242,10 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         _storeLock.Dispose();
     }
 
+    /// <summary>The time of change <paramref name="index"/>; the format time when the feed no longer holds it (trimmed
+    /// behind the replica's checkpoint, or a recovered state whose feed starts after its origin).</summary>
     private static long TimeOfChange(RocksDbChangeFeed feed, long index) =>
-        index > 0 && feed.Read(index, 1) is [var newest] ? newest.TimestampMs : FormatTimestampMs;
+        index > 0 && index >= feed.FirstIndex && feed.Read(index, 1) is [var newest] ? newest.TimestampMs : FormatTimestampMs;
 
     private static (ulong Applied, long LastChange) ReadProgress(NamespaceStore store)
     {

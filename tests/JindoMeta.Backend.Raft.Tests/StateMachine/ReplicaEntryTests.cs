@@ -76,6 +76,21 @@ public sealed class ReplicaEntryTests
     }
 
     [Fact]
+    public void A_state_whose_feed_was_trimmed_through_its_last_change_reopens()
+    {
+        using var fixture = new StateMachineFixture();
+        var machine = fixture.Open("node");
+        machine.Apply(NamespaceStateMachineTests.Command(1, new MkdirsCommand(Root, "/a", 0x1ED, CreateParent: false)));
+        machine.Apply(Replica(2, new FeedUploadedEntry(1)));
+        machine.Dispose();
+
+        var reopened = fixture.Open("node"); // no change left in the feed to read the newest change's time from
+
+        Assert.Equal(1, reopened.LastChangeIndex);
+        Assert.Equal(2, reopened.ChangeFeedFirstIndex);
+    }
+
+    [Fact]
     public void Nodes_applying_the_same_entries_with_trims_have_equal_states()
     {
         using var fixture = new StateMachineFixture();
