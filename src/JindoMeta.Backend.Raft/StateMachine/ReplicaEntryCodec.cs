@@ -21,11 +21,18 @@ public static class ReplicaEntryCodec
 
     public const int StoreIdBytes = 16;
 
-    // Generous bounds, checked before anything is allocated: a progress record is a few dozen bytes per range, a key at
-    // most a dentry key, a value at most a Tablestore cell (2 MB).
-    private const int MaxProgressBytes = 1 << 20;
+    /// <summary>
+    /// The largest recovery load encoded. A page is at most 4 MB of rows (the service's GetRange cap) plus its progress
+    /// record; the peer transport carries messages up to 32 MiB and drops larger ones for ever, so a bigger entry is
+    /// refused before it is proposed instead of stalling replication.
+    /// </summary>
+    public const int MaxRecoveryLoadBytes = 16 << 20;
+
+    // Bounds checked when encoding and again before anything is allocated when decoding: a progress record is a few
+    // dozen bytes per range, a key at most a dentry key, a value at most a Tablestore cell (2 MB).
+    private const int MaxProgressBytes = MaxRecoveryLoadBytes;
     private const int MaxKeyBytes = 64 * 1024;
-    private const int MaxValueBytes = 64 * 1024 * 1024;
+    private const int MaxValueBytes = MaxRecoveryLoadBytes;
     private const int MaxStoreIdBytes = 1024;
     private const byte DentriesTableId = 0;
     private const byte MetaTableId = 1;
@@ -73,13 +80,21 @@ public static class ReplicaEntryCodec
                 {
                     writer.Byte(LoadTableId(row) ?? throw new ArgumentException(
                         $"A recovery load holds dentry and replicated meta puts only, not a {row.Table} {(row.Value is null ? "delete" : "put")} of {Convert.ToHexString(row.Key)}.", nameof(entry)));
+                    ArgumentOutOfRangeException.ThrowIfGreaterThan(row.Key.Length, MaxKeyBytes, nameof(entry));
                     writer.Bytes(row.Key);
                     writer.Bytes(row.Value!);
+                }
+
+                if (buffer.WrittenCount > MaxRecoveryLoadBytes)
+                {
+                    throw new ArgumentException(
+                        $"A recovery load of {loaded.Rows.Count} rows and a {loaded.Progress.Length}-byte progress record takes {buffer.WrittenCount} bytes, more than a raft entry may ({MaxRecoveryLoadBytes}); read smaller pages.", nameof(entry));
                 }
 
                 break;
             case RecoveryFinishEntry finished:
                 ArgumentOutOfRangeException.ThrowIfNegative(finished.ChangeIndex, nameof(entry));
+                ArgumentOutOfRangeException.ThrowIfGreaterThan(System.Text.Encoding.UTF8.GetByteCount(finished.StoreId), MaxStoreIdBytes, nameof(entry));
                 writer.Byte((byte)Kind.RecoveryFinish);
                 writer.String(finished.StoreId);
                 writer.Varint(finished.ChangeIndex);

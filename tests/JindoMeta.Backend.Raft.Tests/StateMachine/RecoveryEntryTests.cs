@@ -152,6 +152,9 @@ public sealed class RecoveryEntryTests
         Assert.Throws<ArgumentException>(() => ReplicaEntryCodec.Encode(new RecoveryLoadEntry(
             [new RowChange(NamespaceSchema.DentriesTable, NamespaceSchema.DentryKey(16385, "f"), null)], [])));
 
+        var tooBig = new RecoveryLoadEntry([rows[1] with { Value = new byte[ReplicaEntryCodec.MaxRecoveryLoadBytes] }], []);
+        Assert.Contains("more than a raft entry may", Assert.Throws<ArgumentException>(() => ReplicaEntryCodec.Encode(tooBig)).Message, StringComparison.Ordinal);
+
         // A meta key that is not replicated, written into a payload by hand, is refused by every node as it decodes.
         var forged = ReplicaEntryCodec.Encode(new RecoveryLoadEntry([rows[0]], []));
         "trimmed-index"u8.CopyTo(forged.AsSpan(forged.AsSpan().IndexOf("next-inode-id"u8))); // as long, another key

@@ -124,8 +124,9 @@ public sealed class RaftRecoveryTests(ITestOutputHelper output)
         var first = await cluster.LeaderIndexAsync();
         await RaftDaemonCluster.WaitForAsync(async () =>
         {
-            var status = await cluster.StatusAsync(first);
-            return long.Parse(status.Properties["recovery.rows"], CultureInfo.InvariantCulture) > 1 && status.Properties["recovery.rangesLeft"] != "0";
+            var status = await cluster.StatusAsync(first); // LOADING: the recovery runs on this node, so it still leads
+            return status.Properties["recovery.state"] == "LOADING" && long.Parse(status.Properties["recovery.rows"], CultureInfo.InvariantCulture) > 1 &&
+                status.Properties["recovery.rangesLeft"] != "0";
         }, "the leader to load some ranges and not all", Timeout);
         await cluster.KillAsync(first);
         harness.Emulator.Faults = FaultOptions.None;
