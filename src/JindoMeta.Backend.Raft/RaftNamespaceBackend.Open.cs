@@ -38,6 +38,13 @@ public sealed record RaftBackendOptions
     /// of reads) or <see cref="ReadOnlyMode.LeaseBased"/> (no round; assumes bounded clock drift, see the core's README).</summary>
     public ReadOnlyMode ReadMode { get; init; } = ReadOnlyMode.Safe;
 
+    /// <summary>
+    /// Recovery mode (<c>namespace.backend.raft.recovery.mode</c>, set alike on every node): writes are refused with
+    /// 25021 until a restart with it off, the leader loads the replica through the log (<see cref="RaftNamespaceBackend.LoadRowsAsync"/>),
+    /// and a state that holds metadata of its own is refused at start.
+    /// </summary>
+    public bool RecoveryMode { get; init; }
+
     /// <summary>Test only: a fault-rule file shared by the nodes of a test (<see cref="FileRaftFaults"/>); null in production.</summary>
     public string? FaultRulesFile { get; init; }
 }
@@ -72,6 +79,11 @@ public sealed partial class RaftNamespaceBackend
         {
             stateMachine = NamespaceStateMachine.Open(
                 new NamespaceStateMachineOptions { Directory = Path.Combine(options.DataDirectory, "state"), Storage = options.Storage }, permissions);
+            if (options.RecoveryMode)
+            {
+                RefuseOwnMetadata(stateMachine, options.DataDirectory);
+            }
+
             var raft = new RaftOptions { Id = self.NodeId, Voters = voters, Storage = log, ReadOnlyMode = options.ReadMode };
             var transportOptions = new GrpcRaftTransportOptions
             {
@@ -114,6 +126,7 @@ public sealed partial class RaftNamespaceBackend
                 _transport = transport,
                 _log = log,
                 _faults = faults,
+                _recoveryMode = options.RecoveryMode,
             };
             driver.Start();
             return started;

@@ -31,8 +31,8 @@ public sealed partial class RaftNamespaceBackend : IReplicaSource
 
     public long EstimatedRows => _stateMachine.EstimatedRows;
 
-    /// <summary>Recovery mode is not active on raft yet: a raft state never comes from a replica.</summary>
-    public ReplicaOrigin? RecoveredFrom => null;
+    /// <summary>The replica this cluster's state was recovered from (replicated state), null when it was not.</summary>
+    public ReplicaOrigin? RecoveredFrom => _stateMachine.RecoveredFrom;
 
     /// <summary>The term this node leads in, or null while it does not lead: whether it uploads, and as which leadership.</summary>
     public ulong? LeadershipTerm => _driver.Summary is { Role: RaftRole.Leader } summary ? summary.Term : null;

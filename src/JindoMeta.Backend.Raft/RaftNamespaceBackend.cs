@@ -59,6 +59,11 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
     public async ValueTask<Result<FileStatus?>> SubmitAsync(NamespaceCommand command, ClientCallId call, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (_recoveryMode)
+        {
+            return NamespaceError.ReadOnly; // on every node, leader or not: the replica is loaded through the log meanwhile
+        }
+
         if (NotLeading() is { } redirect)
         {
             return redirect;
@@ -111,7 +116,7 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             RaftRole.Follower => "FOLLOWER",
             _ => "CANDIDATE",
         };
-        var state = _stateMachine.Stopped is not null ? "FAILED" : "RUNNING";
+        var state = _stateMachine.Stopped is not null ? "FAILED" : RecoveryState(finished: _stateMachine.RecoveryFinishedAt > 0) ?? "RUNNING";
         var detail = new Dictionary<string, string>
         {
             ["node"] = _topology.Self.PeerAddress,
@@ -147,7 +152,9 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             else if (progress.TryGetValue(peer.NodeId, out var follower))
             {
                 // The leader's view: how far each follower's log matches its own.
-                nodes.Add(new BackendNodeStatus(peer.PeerAddress, "FOLLOWER", follower.RecentActive ? "RUNNING" : "UNREACHABLE", (long)follower.Match));
+                var followerState = !follower.RecentActive ? "UNREACHABLE"
+                    : RecoveryState(finished: _stateMachine.RecoveryFinishedAt is > 0 and var finishedAt && follower.Match >= finishedAt) ?? "RUNNING";
+                nodes.Add(new BackendNodeStatus(peer.PeerAddress, "FOLLOWER", followerState, (long)follower.Match));
                 detail[$"behind.{peer.PeerAddress}"] = (summary.Committed > follower.Match ? summary.Committed - follower.Match : 0)
                     .ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
@@ -157,9 +164,13 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             }
         }
 
+        detail["recoveredFrom"] = _stateMachine.RecoveredFrom is { } origin
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{origin.StoreId}:{origin.ChangeIndex}")
+            : "none";
         return new BackendStatus(TypeName, role, state, _stateMachine.LastChangeIndex, detail)
         {
-            Serving = summary.Leader != 0 && _stateMachine.Stopped is null,
+            // Recovery mode takes no writes, like rocksdb's: health says NOT_SERVING for the namespace service.
+            Serving = summary.Leader != 0 && _stateMachine.Stopped is null && !_recoveryMode,
             Nodes = nodes,
             LeaderClientAddress = summary.Leader is 0 || summary.Leader == _topology.Self.NodeId ? null : _topology.Find(summary.Leader).ClientAddress,
         };
@@ -192,9 +203,16 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
             return redirect;
         }
 
+        return await ReachReadIndexAsync(cancellationToken).ConfigureAwait(false) is { } error ? error : read();
+    }
+
+    /// <summary>Waits until this node's state has applied a confirmed read index; the redirect when leadership is elsewhere.</summary>
+    private async ValueTask<NamespaceError?> ReachReadIndexAsync(CancellationToken cancellationToken)
+    {
         try
         {
             await _driver.ReadIndexAsync(cancellationToken).ConfigureAwait(false);
+            return null;
         }
         catch (RaftNotLeaderException e)
         {
@@ -204,8 +222,6 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
         {
             return NamespaceError.NoLeader;
         }
-
-        return read();
     }
 
     private NamespaceError? NotLeading()

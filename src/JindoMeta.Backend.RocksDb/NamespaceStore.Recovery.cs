@@ -63,6 +63,23 @@ public sealed partial class NamespaceStore
     public void LoadRecoveryRows(IReadOnlyList<RowChange> rows, byte[] progress)
     {
         using var batch = new WriteBatch();
+        StageRecoveryRows(batch, rows, progress);
+        Database.Write(batch, sync: false);
+    }
+
+    /// <summary>The feed continues after the origin's index; the load becomes the store's state, durably.</summary>
+    public void FinishRecovery(ReplicaOrigin origin)
+    {
+        using var batch = new WriteBatch();
+        StageFinishRecovery(batch, origin);
+        Database.Write(batch, sync: true);
+    }
+
+    /// <summary>Adds replica rows (dentry and meta puts only) and the progress record to <paramref name="batch"/> (raft: the load entry's batch).</summary>
+    public void StageRecoveryRows(WriteBatch batch, IReadOnlyList<RowChange> rows, byte[] progress)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(rows);
         foreach (var row in rows)
         {
             if (row.Value is null || row.Table is not (NamespaceSchema.DentriesTable or NamespaceSchema.MetaTable))
@@ -74,18 +91,20 @@ public sealed partial class NamespaceStore
         }
 
         batch.Put(Meta, NamespaceSchema.MetaKeys.RecoveryProgress, progress);
-        Database.Write(batch, sync: false);
     }
 
-    /// <summary>The feed continues after the origin's index; the load becomes the store's state, durably.</summary>
-    public void FinishRecovery(ReplicaOrigin origin)
+    /// <summary>
+    /// Adds the end of a recovery to <paramref name="batch"/>: the progress record dropped, recovered-from set, and the
+    /// feed continuing after the origin's index (last = trimmed = that index).
+    /// </summary>
+    public void StageFinishRecovery(WriteBatch batch, ReplicaOrigin origin)
     {
-        using var batch = new WriteBatch();
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(origin);
         batch.Delete(Meta, NamespaceSchema.MetaKeys.RecoveryProgress);
         batch.Put(Meta, NamespaceSchema.MetaKeys.RecoveredFrom,
             Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{origin.StoreId}:{origin.ChangeIndex}")));
         StageLastChangeIndex(batch, origin.ChangeIndex);
         batch.Put(Meta, NamespaceSchema.MetaKeys.TrimmedChangeIndex, NamespaceSchema.Int64Value(origin.ChangeIndex));
-        Database.Write(batch, sync: true);
     }
 }

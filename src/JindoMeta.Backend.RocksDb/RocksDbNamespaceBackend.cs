@@ -54,20 +54,21 @@ public sealed class RocksDbNamespaceBackend : INamespaceBackend, IReplicaSource,
 
     public byte[]? RecoveryProgress => _store.ReadRecoveryProgress();
 
-    public ValueTask LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken)
+    /// <summary>The store is this node's alone: a load is always <see cref="RecoveryWrite.Written"/>.</summary>
+    public ValueTask<RecoveryWrite> LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken)
     {
         EnsureRecoveryMode();
         _store.LoadRecoveryRows(rows, progress);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(RecoveryWrite.Written);
     }
 
-    public ValueTask FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken)
+    public ValueTask<RecoveryWrite> FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken)
     {
         EnsureRecoveryMode();
         _store.FinishRecovery(origin);
         _writer.ReloadLastChangeIndex();
         ServingChanged?.Invoke(this, EventArgs.Empty);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(RecoveryWrite.Written);
     }
 
     private void EnsureRecoveryMode()

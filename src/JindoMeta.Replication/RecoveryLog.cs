@@ -21,4 +21,7 @@ internal static partial class RecoveryLog
 
     [LoggerMessage(EventId = 10106, Level = LogLevel.Warning, Message = "Namespace {Namespace}: table {Table} holds rows of an upload run past its checkpoint {Checkpoint} that never completed (the old cluster stopped mid-run; its checkpoint is {QuietSeconds} s old): recovering the checkpoint's images and putting those rows back to them")]
     public static partial void RepairingTornRun(ILogger logger, string @namespace, string table, long checkpoint, long quietSeconds);
+
+    [LoggerMessage(EventId = 10107, Level = LogLevel.Information, Message = "Namespace {Namespace}: recovery stopped here ({Rows} rows loaded): this node no longer leads the namespace; the leader resumes it from the replicated progress")]
+    public static partial void NotLeading(ILogger logger, string @namespace, long rows);
 }

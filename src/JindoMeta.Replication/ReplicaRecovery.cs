@@ -18,10 +18,15 @@ namespace JindoMeta.Replication;
 /// resumes every range where its last page ended. At the end the checkpoint is read again: if it moved, another
 /// cluster still writes the table, and the recovery fails instead of finishing on a mixed state. Then the target is
 /// told where its feed continues (<see cref="IRecoveryTarget.FinishRecoveryAsync"/>). Tablestore failures are retried with
-/// doubling backoff; the replica being absent, incomplete, changed or undecodable fails the recovery with one line.
+/// doubling backoff; the replica being absent, incomplete, changed or undecodable fails the recovery with one line. A
+/// target that no longer takes the writes (<see cref="RecoveryWrite.NotLeader"/>: a raft node that lost leadership)
+/// stops the recovery here as <see cref="Standby"/>, not failed: the node that leads next resumes it.
 /// </remarks>
 public sealed class ReplicaRecovery : IAsyncDisposable
 {
+    /// <summary>The state of a recovery stopped because its node no longer leads (the leader goes on with it).</summary>
+    public const string Standby = "STANDBY";
+
     // Not the before-images: only a torn row needs its own, and it is read again whole (ConvertAsync). An updated row's
     // before-image is a second copy of it, so leaving them out halves what a recovery reads.
     private static readonly IReadOnlyList<string> ReadColumns = [ReplicaTable.ValueColumn, ReplicaTable.IndexColumn];
@@ -81,6 +86,11 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+        }
+        catch (NotLeaderException)
+        {
+            _state = Standby;
+            RecoveryLog.NotLeading(_logger, _options.Namespace, _plan?.RowsLoaded ?? 0);
         }
         catch (Exception e)
         {
@@ -145,7 +155,7 @@ public sealed class ReplicaRecovery : IAsyncDisposable
                 "uploads to it; stop it and recover again into an empty data directory");
         }
 
-        await _target.FinishRecoveryAsync(new ReplicaOrigin(checkpoint.StoreId, checkpoint.Index), cancellationToken).ConfigureAwait(false);
+        Written(await _target.FinishRecoveryAsync(new ReplicaOrigin(checkpoint.StoreId, checkpoint.Index), cancellationToken).ConfigureAwait(false));
         _state = "FINISH";
         RecoveryLog.Finished(_logger, _options.Namespace, plan.RowsLoaded, checkpoint.Index, Interlocked.Read(ref _rowsRepaired));
     }
@@ -197,7 +207,7 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         var ranges = RecoveryPlan.Split(endParent, _options.InitialRanges);
         ranges.Add(new RecoveryRange(endParent, null, long.MaxValue));
         var plan = new RecoveryPlan(checkpoint.StoreId, checkpoint.Index, estimatedRows, rows.Count, ranges);
-        await _target.LoadRowsAsync(rows, plan.Encode(), cancellationToken).ConfigureAwait(false);
+        Written(await _target.LoadRowsAsync(rows, plan.Encode(), cancellationToken).ConfigureAwait(false));
         lock (_lock)
         {
             _plan = plan;
@@ -312,8 +322,9 @@ public sealed class ReplicaRecovery : IAsyncDisposable
                     progress = plan.Encode();
                 }
 
-                // A failed load fails the recovery: the next start resumes from the last record written, not from these.
-                await _target.LoadRowsAsync(rows, progress, cancellationToken).ConfigureAwait(false);
+                // A failed load fails the recovery (a refused one stops it): the next start resumes from the last record
+                // written, not from these.
+                Written(await _target.LoadRowsAsync(rows, progress, cancellationToken).ConfigureAwait(false));
             }
             finally
             {
@@ -468,6 +479,15 @@ public sealed class ReplicaRecovery : IAsyncDisposable
         }
     }
 
+    /// <summary>A write the target no longer takes ends the recovery here (the readers stop; see <see cref="Standby"/>).</summary>
+    private static void Written(RecoveryWrite write)
+    {
+        if (write == RecoveryWrite.NotLeader)
+        {
+            throw new NotLeaderException();
+        }
+    }
+
     /// <summary>Stops reading; what is loaded stays, and the next start resumes from it.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -482,5 +502,10 @@ public sealed class ReplicaRecovery : IAsyncDisposable
 
         _stop.Dispose();
         _loadGate.Dispose();
+    }
+
+    /// <summary>The target answered <see cref="RecoveryWrite.NotLeader"/>: unwinds the readers, never leaves this class.</summary>
+    private sealed class NotLeaderException : Exception
+    {
     }
 }

@@ -87,6 +87,26 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_recovery_whose_load_is_refused_for_lost_leadership_stops_as_standby_and_the_next_leader_resumes_it()
+    {
+        var target = new InMemoryTarget { NotLeaderAfterLoads = 5 };
+        await using (var deposed = Recovery(target, pageLimitRows: 500))
+        {
+            deposed.Start();
+            await deposed.Completion;
+            Assert.Equal((ReplicaRecovery.Standby, null), (deposed.GetStatus().State, deposed.GetStatus().LastError)); // not FAILED
+        }
+
+        target.NotLeaderAfterLoads = int.MaxValue;
+        await using var leader = Recovery(target, pageLimitRows: 500);
+        leader.Start();
+        await leader.Completion;
+
+        Assert.Equal("FINISH", leader.GetStatus().State);
+        Assert.Equal(ExpectedRows(), target.Rows);
+    }
+
+    [Fact]
     public async Task A_checkpoint_that_moves_during_the_recovery_fails_it_instead_of_finishing()
     {
         var target = new InMemoryTarget { BeforeLoad = count => count == 2 ? MoveCheckpoint() : Task.CompletedTask };
@@ -178,6 +198,7 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
         public SortedDictionary<string, string> Rows { get; } = new(StringComparer.Ordinal);
         public ReplicaOrigin? Origin { get; private set; }
         public int FailAfterLoads { get; set; } = int.MaxValue;
+        public int NotLeaderAfterLoads { get; set; } = int.MaxValue;
         public Func<int, Task>? BeforeLoad { get; init; }
         public int MostRanges { get; private set; }
 
@@ -185,7 +206,7 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
 
         public byte[]? RecoveryProgress { get; private set; }
 
-        public async ValueTask LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken)
+        public async ValueTask<RecoveryWrite> LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken)
         {
             var count = Interlocked.Increment(ref _loads);
             if (BeforeLoad is { } before)
@@ -198,6 +219,11 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
                 throw new IOException("simulated crash of the store");
             }
 
+            if (count > NotLeaderAfterLoads)
+            {
+                return RecoveryWrite.NotLeader; // as a raft node that lost leadership: nothing written here
+            }
+
             lock (_lock)
             {
                 foreach (var row in rows)
@@ -208,13 +234,15 @@ public sealed class ReplicaRecoveryTests : IAsyncLifetime
                 RecoveryProgress = progress;
                 MostRanges = Math.Max(MostRanges, RecoveryPlan.Decode(progress).Ranges.Count);
             }
+
+            return RecoveryWrite.Written;
         }
 
-        public ValueTask FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken)
+        public ValueTask<RecoveryWrite> FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken)
         {
             Origin = origin;
             RecoveryProgress = null;
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(RecoveryWrite.Written);
         }
     }
 }

@@ -124,6 +124,12 @@ public sealed class ConfigTests
     [InlineData(new[] { "namespace.backend.type=raft" }, "namespace.backend.type = raft needs namespace.backend.raft.initial-conf")]
     [InlineData(new[] { "namespace.backend.type=raft", "namespace.backend.raft.initial-conf=127.0.0.1:8103:0,127.0.0.2:8103:0" }, "lists 2 member(s)")]
     [InlineData(new[] { "namespace.backend.type=raft", "namespace.rpc.bind-host=127.0.0.9", "namespace.backend.raft.initial-conf=127.0.0.1:8103:0,127.0.0.2:8103:0,127.0.0.3:8103:0" }, "none of the members")]
+    [InlineData(new[]
+    {
+        "namespace.backend.type=raft", "namespace.rpc.bind-host=127.0.0.1", "namespace.backend.raft.initial-conf=127.0.0.1:8103:0,127.0.0.2:8103:0,127.0.0.3:8103:0",
+        "namespace.backend.raft.recovery.mode=true", "namespace.backend.raft.async.ots.enabled=true", "namespace.ots.endpoint=http://127.0.0.1:9",
+        "namespace.ots.instance=emulator", "namespace.ots.accessKey=id", "namespace.ots.accessSecret=secret",
+    }, "namespace.backend.raft.recovery.mode = true reads the replica that namespace.backend.raft.async.ots.enabled = true writes")]
     public void A_raft_configuration_that_cannot_work_is_one_error_naming_the_key(string[] overrides, string expected)
     {
         var config = EffectiveConfig.Load(null, null, NoEnvironment, overrides);

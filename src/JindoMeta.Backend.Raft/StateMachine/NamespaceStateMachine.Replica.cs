@@ -15,8 +15,11 @@ public sealed partial class NamespaceStateMachine
     /// <summary>The oldest change-feed entry kept (the feed is trimmed by <see cref="FeedUploadedEntry"/> only).</summary>
     public long ChangeFeedFirstIndex => UnderReadLock(feed => feed.FirstIndex);
 
-    /// <summary>Stages a replica entry into the entry's batch; returns the store id in effect for an identity entry.</summary>
-    private string? StageReplicaEntry(Entry entry, ulong applied)
+    /// <summary>
+    /// Stages a replica entry into the entry's batch; returns the store id in effect for an identity entry, the
+    /// <see cref="RecoveryEntryOutcome"/> of a recovery entry (a finish moves <paramref name="changeIndex"/> to its origin's index).
+    /// </summary>
+    private object? StageReplicaEntry(Entry entry, ulong applied, ref long changeIndex)
     {
         ReplicaEntry replicaEntry;
         try
@@ -50,6 +53,10 @@ public sealed partial class NamespaceStateMachine
                 }
 
                 return null;
+            case RecoveryLoadEntry load:
+                return StageRecoveryLoad(entry, applied, load);
+            case RecoveryFinishEntry finish:
+                return StageRecoveryFinish(entry, applied, finish, ref changeIndex);
             default:
                 throw Stop($"Raft entry {entry.Index} holds a replica entry this node cannot apply ({replicaEntry.GetType().Name}).", null);
         }

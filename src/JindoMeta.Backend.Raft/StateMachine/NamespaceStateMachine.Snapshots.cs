@@ -94,6 +94,7 @@ public sealed partial class NamespaceStateMachine
             Volatile.Write(ref _lastChangeIndex, lastChange);
             Volatile.Write(ref _lastChangeTimeMs, TimeOfChange(_changeFeed, lastChange));
             Volatile.Write(ref _appliedIndex, applied);
+            ReadRecoveryFinish();
         }
         finally
         {

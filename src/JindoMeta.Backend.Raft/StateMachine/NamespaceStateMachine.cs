@@ -28,8 +28,9 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 /// <para><b>One batch per entry:</b> the entry's rows, its change-feed entry (the same counter and encoding as the
 /// rocksdb backend, so the uploader can run on any node) and the applied raft index are one WriteBatch, so the
 /// state on disk is always exactly "entries 1..AppliedIndex applied". An empty entry (the leader's no-op) only
-/// advances the applied index. A replica entry (<see cref="ReplicaEntryCodec"/>: the uploader's store id, or "the
-/// feed is uploaded through N", which trims the feed) writes its meta rows and the applied index, no feed entry.</para>
+/// advances the applied index. A replica entry (<see cref="ReplicaEntryCodec"/>: the uploader's store id, "the
+/// feed is uploaded through N", which trims the feed, or recovery mode's loads of replica rows and its finish) writes
+/// its rows and the applied index, no feed entry.</para>
 /// <para><b>Durability:</b> batches are not synced (<see cref="NamespaceStateMachineOptions.SyncWrites"/>). The raft
 /// log is synced before an entry can commit, so every applied entry is still in a quorum's log; RocksDB's WAL loses
 /// at most a suffix of batches in a machine crash (a process crash loses nothing), so the state reopens at some
@@ -82,6 +83,7 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         _changeFeed = new RocksDbChangeFeed(store, () => LastChangeIndex);
         (_appliedIndex, _lastChangeIndex) = ReadProgress(store);
         _lastChangeTimeMs = TimeOfChange(_changeFeed, _lastChangeIndex);
+        ReadRecoveryFinish();
     }
 
     /// <summary>The last raft index applied (read from the store on open; 0 for a new state).</summary>
@@ -136,12 +138,13 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
         }
 
         _batch.Clear();
+        _finishingRecovery = false;
         object? result = null;
         var changeIndex = _lastChangeIndex;
         long replicatedTime = 0;
         if (ReplicaEntryCodec.Holds(entry.Data))
         {
-            result = StageReplicaEntry(entry, applied);
+            result = StageReplicaEntry(entry, applied, ref changeIndex);
         }
         else if (entry.Data.Length > 0)
         {
@@ -216,6 +219,11 @@ public sealed partial class NamespaceStateMachine : IRaftStateMachine, IDisposab
 
         Volatile.Write(ref _lastChangeIndex, changeIndex);
         Volatile.Write(ref _appliedIndex, entry.Index);
+        if (_finishingRecovery)
+        {
+            Volatile.Write(ref _recoveryFinishedAt, entry.Index);
+        }
+
         return result;
     }
 

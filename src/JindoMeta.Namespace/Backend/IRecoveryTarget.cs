@@ -8,7 +8,7 @@ public enum RecoveryStage
     /// <summary>A new store: the formatted root and nothing else. Recovery may begin.</summary>
     Empty,
 
-    /// <summary>A recovery began and has not finished; <see cref="IRecoveryTarget.Progress"/> says how far it got.</summary>
+    /// <summary>A recovery began and has not finished; <see cref="IRecoveryTarget.RecoveryProgress"/> says how far it got.</summary>
     Loading,
 
     /// <summary>A recovery finished and nothing was written since: <see cref="IReplicaSource.RecoveredFrom"/> is set.</summary>
@@ -20,6 +20,20 @@ public enum RecoveryStage
 
 /// <summary>The replica a store was rebuilt from: its writer's store id and the feed index it stood at.</summary>
 public sealed record ReplicaOrigin(string StoreId, long ChangeIndex);
+
+/// <summary>How a recovery write ended.</summary>
+public enum RecoveryWrite
+{
+    /// <summary>Written (raft: committed, and applied on this node).</summary>
+    Written,
+
+    /// <summary>
+    /// This node does not lead the namespace (raft: it is not, or no longer, the leader): the recovery stops here and the
+    /// node that leads next resumes it from <see cref="IRecoveryTarget.RecoveryProgress"/>. The write may still take
+    /// effect (it was replicated before leadership moved); its rows and progress record then do so together.
+    /// </summary>
+    NotLeader,
+}
 
 /// <summary>
 /// What recovery mode needs of a backend that keeps its namespace locally: a bulk load of replica rows, each load
@@ -38,11 +52,14 @@ public interface IRecoveryTarget
     /// Puts <paramref name="rows"/> (dentries and replicated meta rows) and the progress record in one write (raft: one
     /// replicated entry, so a new leader resumes from the same record). Calls come one at a time.
     /// </summary>
-    ValueTask LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken);
+    /// <exception cref="InvalidDataException">The store holds metadata of its own, or its recovery already finished: nothing
+    /// written (raft checks it as the entry applies; rocksdb refuses such a store at open already).</exception>
+    ValueTask<RecoveryWrite> LoadRowsAsync(IReadOnlyList<RowChange> rows, byte[] progress, CancellationToken cancellationToken);
 
     /// <summary>
     /// Ends the recovery durably: the change feed continues after the origin's index (so an uploader resumes the same
     /// table from there) and the progress record is dropped.
     /// </summary>
-    ValueTask FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken);
+    /// <exception cref="InvalidDataException">No recovery is loading here (or another one finished): nothing written.</exception>
+    ValueTask<RecoveryWrite> FinishRecoveryAsync(ReplicaOrigin origin, CancellationToken cancellationToken);
 }

@@ -41,7 +41,7 @@ public sealed record ServerSettings
     /// <summary>Where the async uploader writes (the backend's async.ots.enabled is on; on raft the leader uploads); null when upload is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Upload { get; init; }
 
-    /// <summary>Where recovery mode reads the replica (rocksdb backend with recovery.mode); null when it is off.</summary>
+    /// <summary>Where recovery mode reads the replica (the backend's recovery.mode is on; on raft the leader loads it); null when it is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Recovery { get; init; }
 
     /// <summary>Change-feed entries kept per namespace while upload is off (<see cref="ConfigKeys.FeedRetention"/>).</summary>
@@ -136,26 +136,28 @@ public sealed record ServerSettings
         return TableStoreTarget(config, switchKey);
     }
 
+    /// <summary>The Tablestore target when the backend's recovery.mode key is on (never together with its async upload).</summary>
     private static JindoMeta.TableStore.TableStoreOptions? RecoveryTarget(EffectiveConfig config, string backend)
     {
-        if (backend == "raft" && Bool(config, ConfigKeys.RaftRecoveryMode))
+        var (modeKey, uploadKey) = backend switch
         {
-            throw new ConfigException($"{ConfigKeys.RaftRecoveryMode} = true is not active on the raft backend yet; only {ConfigKeys.RocksDbRecoveryMode} recovers today");
-        }
-
-        if (backend != "rocksdb" || !Bool(config, ConfigKeys.RocksDbRecoveryMode))
+            "rocksdb" => (ConfigKeys.RocksDbRecoveryMode, ConfigKeys.RocksDbAsyncOts),
+            "raft" => (ConfigKeys.RaftRecoveryMode, ConfigKeys.RaftAsyncOts),
+            _ => (null, null),
+        };
+        if (modeKey is null || uploadKey is null || !Bool(config, modeKey))
         {
             return null;
         }
 
-        if (Bool(config, ConfigKeys.RocksDbAsyncOts))
+        if (Bool(config, uploadKey))
         {
             throw new ConfigException(
-                $"{ConfigKeys.RocksDbRecoveryMode} = true reads the replica that {ConfigKeys.RocksDbAsyncOts} = true writes: set async.ots.enabled=false while recovering, " +
+                $"{modeKey} = true reads the replica that {uploadKey} = true writes: set async.ots.enabled=false while recovering, " +
                 "and turn it on with recovery.mode=false once metaStatus shows state=FINISH");
         }
 
-        return TableStoreTarget(config, ConfigKeys.RocksDbRecoveryMode);
+        return TableStoreTarget(config, modeKey);
     }
 
     /// <summary>The namespace.ots.* keys, all required but the STS token, for the feature <paramref name="neededBy"/> names.</summary>

@@ -129,19 +129,14 @@ public static class JindoMetaServer
         {
             foreach (var name in settings.Namespaces)
             {
-                backends[name] = await RaftNamespaceBackend.StartAsync(new RaftBackendOptions
+                try
                 {
-                    Topology = topology,
-                    Namespace = name,
-                    DataDirectory = settings.StoreDirectory(name),
-                    PeerHost = host,
-                    Storage = settings.RocksDb,
-                    SnapshotEveryEntries = settings.RaftSnapshotEveryEntries,
-                    CompactionMargin = settings.RaftCompactionMargin,
-                    Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
-                    ReadMode = settings.RaftReadMode,
-                    FaultRulesFile = Environment.GetEnvironmentVariable(FileRaftFaults.EnvironmentVariable) is { Length: > 0 } faults ? faults : null,
-                }, settings.Permissions, TimeProvider.System).ConfigureAwait(false);
+                    backends[name] = await StartRaftNamespaceAsync(settings, topology, host, name, rootLogger).ConfigureAwait(false);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"namespace '{name}': {e.Message}", e);
+                }
             }
 
             host.Receivers.Seal(); // from now on a peer's stream for a namespace not served here is a misconfiguration
@@ -159,6 +154,23 @@ public static class JindoMetaServer
 
         return new NamespaceRegistry(backends, sharedByBackends: host);
     }
+
+    private static Task<RaftNamespaceBackend> StartRaftNamespaceAsync(
+        ServerSettings settings, JindoMeta.Backend.Raft.Cluster.RaftTopology topology, RaftPeerHost host, string name, Serilog.Core.Logger rootLogger) =>
+        RaftNamespaceBackend.StartAsync(new RaftBackendOptions
+        {
+            Topology = topology,
+            Namespace = name,
+            DataDirectory = settings.StoreDirectory(name),
+            PeerHost = host,
+            Storage = settings.RocksDb,
+            SnapshotEveryEntries = settings.RaftSnapshotEveryEntries,
+            CompactionMargin = settings.RaftCompactionMargin,
+            Loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger),
+            ReadMode = settings.RaftReadMode,
+            FaultRulesFile = Environment.GetEnvironmentVariable(FileRaftFaults.EnvironmentVariable) is { Length: > 0 } faults ? faults : null,
+            RecoveryMode = settings.Recovery is not null,
+        }, settings.Permissions, TimeProvider.System);
 
     private static NamespaceRegistry OpenRocksDbNamespaces(ServerSettings settings)
     {

@@ -18,7 +18,6 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
     public static readonly string[] Hosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
     private readonly TempDirectory _temp = new();
     private readonly int[] _priorities;
-    private readonly string[] _extraArguments;
 
     /// <param name="priorities">The third field of each member in initial-conf (all 0 by default, as in the seed).</param>
     /// <param name="faultInjection">Start every node with the test-only fault-rule file (<see cref="IsolateAsync"/>).</param>
@@ -26,10 +25,13 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
     public RaftDaemonCluster(int[]? priorities = null, bool faultInjection = false, params string[] extraArguments)
     {
         _priorities = priorities ?? [0, 0, 0];
-        _extraArguments = extraArguments;
+        ExtraArguments = extraArguments;
         (ClientPort, RaftPort) = (FreePortOnEveryHost(), FreePortOnEveryHost());
         FaultRulesFile = faultInjection ? Path.Combine(_temp.Path, "raft-faults") : null;
     }
+
+    /// <summary>More daemon arguments for every node from its next start on (a restart with other settings).</summary>
+    public string[] ExtraArguments { get; set; }
 
     /// <summary>The rule file all nodes read (JINDO_TEST_RAFT_FAULTS), or null without fault injection.</summary>
     public string? FaultRulesFile { get; }
@@ -79,18 +81,20 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
         return this;
     }
 
+    /// <summary>The daemon arguments of node <paramref name="index"/> beyond its data directory (<see cref="DaemonProcess"/> adds that).</summary>
+    public string[] NodeArguments(int index) =>
+    [
+        "-D", $"namespace.rpc.bind-host={Hosts[index]}",
+        "-D", $"namespace.rpc.port={ClientPort.ToString(CultureInfo.InvariantCulture)}",
+        "-D", "namespace.backend.type=raft",
+        "-D", $"namespace.backend.raft.initial-conf={InitialConf}",
+        "-D", $"jfs.namespace.server.rpc-address={RpcAddress}",
+        .. ExtraArguments,
+    ];
+
     public async Task StartNodeAsync(int index, IDictionary<string, string>? environment = null)
     {
-        var host = Hosts[index];
-        string[] arguments =
-        [
-            "-D", $"namespace.rpc.bind-host={host}",
-            "-D", $"namespace.rpc.port={ClientPort.ToString(CultureInfo.InvariantCulture)}",
-            "-D", "namespace.backend.type=raft",
-            "-D", $"namespace.backend.raft.initial-conf={InitialConf}",
-            "-D", $"jfs.namespace.server.rpc-address={RpcAddress}",
-            .. _extraArguments,
-        ];
+        var arguments = NodeArguments(index);
         Directory.CreateDirectory(DataDirectory(index));
         environment = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
         if (FaultRulesFile is { } faults)
@@ -115,6 +119,37 @@ public sealed class RaftDaemonCluster : IAsyncDisposable
     {
         using var raw = new RawClient((Nodes[index] ?? throw new InvalidOperationException($"node {index + 1} is not running")).Address);
         return (await raw.MetaStatusAsync(detail)).Namespaces[0];
+    }
+
+    /// <summary>
+    /// Polls `-metaStatus -detail` as `jindo` asks it (every namespace from its leader) until the leader's view of the
+    /// namespace satisfies <paramref name="condition"/>; fails with the last view seen.
+    /// </summary>
+    public async Task<Proto.NamespaceStatus> WaitForLeaderStatusAsync(Func<Proto.NamespaceStatus, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        using var client = NewClient();
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + limit;
+        Proto.NamespaceStatus? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = (await client.MetaStatusFromLeadersAsync(new Proto.MetaStatusRequest { Detail = true })).Namespaces[0];
+                if (last.LeaderAddress.Length == 0 && condition(last))
+                {
+                    return last;
+                }
+            }
+            catch (JindoMetaException)
+            {
+                // a node just went down: ask again
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new Xunit.Sdk.XunitException($"not {what} within {limit}: {last}");
     }
 
     /// <summary>SIGKILLs the node and forgets it (its data stays).</summary>

@@ -111,7 +111,7 @@ public sealed class RaftUploadTests(ITestOutputHelper output)
             await second.MkdirsAsync(new Proto.MkdirsRequest { Path = "/intruder" });
         }
 
-        var refused = await WaitForLeaderStatusAsync(secondCluster, s => s.Properties["upload.state"] == "STOPPED", "upload.state=STOPPED");
+        var refused = await secondCluster.WaitForLeaderStatusAsync(s => s.Properties["upload.state"] == "STOPPED", "upload.state=STOPPED", SyncTimeout);
         Assert.Equal("0", refused.Properties["_synced"]);
         Assert.Equal("0", refused.Nodes.Single(n => n.Role == "LEADER").Synced);
         Assert.Contains("is the replica of another cluster", refused.Properties["upload.lastError"], StringComparison.Ordinal);
@@ -188,34 +188,8 @@ public sealed class RaftUploadTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls `-metaStatus -detail` as `jindo` asks it (the leader's view) until the LEADER line says `_synced=1`.</summary>
-    private static Task<Proto.NamespaceStatus> WaitForLeaderSyncedAsync(RaftDaemonCluster cluster) =>
-        WaitForLeaderStatusAsync(cluster, s => s.Nodes.Any(n => n.Role == "LEADER" && n.Synced == "1"), "_synced=1 on the LEADER line");
-
-    private static async Task<Proto.NamespaceStatus> WaitForLeaderStatusAsync(RaftDaemonCluster cluster, Func<Proto.NamespaceStatus, bool> condition, string what)
-    {
-        using var client = cluster.NewClient();
-        var deadline = DateTime.UtcNow + SyncTimeout;
-        Proto.NamespaceStatus? last = null;
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                last = (await client.MetaStatusFromLeadersAsync(new Proto.MetaStatusRequest { Detail = true })).Namespaces[0];
-                if (last.LeaderAddress.Length == 0 && condition(last))
-                {
-                    return last;
-                }
-            }
-            catch (JindoMeta.Client.JindoMetaException)
-            {
-                // a node just went down: ask again
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new Xunit.Sdk.XunitException($"not {what} within {SyncTimeout}: {last}");
-    }
+    internal static Task<Proto.NamespaceStatus> WaitForLeaderSyncedAsync(RaftDaemonCluster cluster) =>
+        cluster.WaitForLeaderStatusAsync(s => s.Nodes.Any(n => n.Role == "LEADER" && n.Synced == "1"), "_synced=1 on the LEADER line", SyncTimeout);
 
     private static long Number(Proto.NamespaceStatus status, string key) => long.Parse(status.Properties[key], CultureInfo.InvariantCulture);
 }

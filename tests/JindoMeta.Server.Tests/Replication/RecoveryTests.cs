@@ -27,7 +27,7 @@ public sealed class RecoveryTests
             await ReplicaHarness.BuildTreeAsync(client, "/t", files: 40);
             await client.CallAsync((ns, o) => ns.SetOwnerAsync(new Proto.SetOwnerRequest { Path = "/t/keep", Owner = "alice", Group = "staff" }, o));
             await ReplicaHarness.WaitForSyncedAsync(client, Timeout);
-            views = await ViewsAsync(old.Address);
+            views = await ReplicaHarness.TreeViewsAsync(old.Address);
         }
 
         Assert.Equal(0, await old.TerminateAsync());
@@ -39,7 +39,7 @@ public sealed class RecoveryTests
             var finished = await WaitForNodeStateAsync(client, "FINISH");
             Assert.Equal("FINISH", finished.Properties["recovery.state"]);
             Assert.Equal("none", finished.Properties["recovery.lastError"]);
-            Assert.Equal(views, await ViewsAsync(recovering.Address)); // -count, -ls -R and -stat print the same
+            Assert.Equal(views, await ReplicaHarness.TreeViewsAsync(recovering.Address)); // -count, -ls -R and -stat print the same
 
             // Still read-only after FINISH, until the operator restarts with recovery off: through the CLI too.
             var cliMkdir = await JindoAsync(recovering.Address, "fs", "-mkdir", "jfs://test/t/new");
@@ -285,26 +285,6 @@ public sealed class RecoveryTests
             Assert.True(deadline.Elapsed < Timeout, $"not upload.state={state} within {Timeout}");
             await Task.Delay(50);
         }
-    }
-
-    /// <summary>What the seed compares before and after: `-count`, `-ls -R` and `-stat` of the tree, through the real `jindo`.</summary>
-    private static async Task<string[]> ViewsAsync(string address)
-    {
-        var views = new List<string>();
-        foreach (var args in new[]
-        {
-            new[] { "fs", "-count", "jfs://test/" },
-            ["fs", "-ls", "-R", "jfs://test/"],
-            ["fs", "-stat", "%F %a %u:%g %b %y %Y %n", "jfs://test/t/a/b/f7"],
-            ["fs", "-stat", "%F %a %u:%g %y %n", "jfs://test/t/keep"],
-        })
-        {
-            var result = await JindoAsync(address, args);
-            Assert.True(result.ExitCode == 0, $"jindo {string.Join(' ', args)}: {result.Error}");
-            views.Add(result.Out);
-        }
-
-        return [.. views];
     }
 
     private static Task<(int ExitCode, string Out, string Error)> JindoAsync(string address, params string[] args) => JindoCli.RunAsync(address, args);

@@ -42,8 +42,9 @@ public sealed class ReplicaHarness : IAsyncDisposable
     public string[] UploadSettings(string backend = RocksDbNamespaceBackend.TypeName) =>
         ["-D", $"namespace.backend.{backend}.async.ots.enabled=true", .. TableStoreSettings()];
 
-    /// <summary>The `-D` settings of recovery mode against the emulator.</summary>
-    public string[] RecoverySettings() => ["-D", "namespace.backend.rocksdb.recovery.mode=true", .. TableStoreSettings()];
+    /// <summary>The `-D` settings of recovery mode against the emulator, for the rocksdb or the raft backend.</summary>
+    public string[] RecoverySettings(string backend = RocksDbNamespaceBackend.TypeName) =>
+        ["-D", $"namespace.backend.{backend}.recovery.mode=true", .. TableStoreSettings()];
 
     private string[] TableStoreSettings() =>
     [
@@ -200,6 +201,26 @@ public sealed class ReplicaHarness : IAsyncDisposable
         await client.MkdirsAsync($"{root}/gone/x/y");
         await client.DeleteAsync($"{root}/gone", recursive: true);
         await client.CreateAsync($"{root}/a/b/f1"); // a name deleted, then created again
+    }
+
+    /// <summary>What the seed compares before and after: `-count`, `-ls -R` and `-stat` of a tree built at /t, through the real `jindo`.</summary>
+    public static async Task<string[]> TreeViewsAsync(string address)
+    {
+        var views = new List<string>();
+        foreach (var args in new[]
+        {
+            new[] { "fs", "-count", "jfs://test/" },
+            ["fs", "-ls", "-R", "jfs://test/"],
+            ["fs", "-stat", "%F %a %u:%g %b %y %Y %n", "jfs://test/t/a/b/f7"],
+            ["fs", "-stat", "%F %a %u:%g %y %n", "jfs://test/t/keep"],
+        })
+        {
+            var result = await JindoCli.RunAsync(address, args);
+            Assert.True(result.ExitCode == 0, $"jindo {string.Join(' ', args)}: {result.Error}");
+            views.Add(result.Out);
+        }
+
+        return [.. views];
     }
 
     private static string RowName(long parent, string name) => $"{parent.ToString(CultureInfo.InvariantCulture)}/{name}";
