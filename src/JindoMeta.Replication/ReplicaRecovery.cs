@@ -309,7 +309,10 @@ public sealed class ReplicaRecovery : IAsyncDisposable
 
                     if (next is null)
                     {
+                        // A finished range leaves the plan: the record carries only what is left (on raft every load's
+                        // record is in the log of three nodes), and a resumed recovery has nothing to do for it.
                         range.Done = true;
+                        plan.Ranges.Remove(range);
                     }
                     else
                     {
