@@ -9,7 +9,7 @@ namespace JindoMeta.Server.Services;
 
 /// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows, and `-transferLeader`.</summary>
 public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings, AdvertisedAddress advertised,
-    ReplicaUploaders? uploaders = null, ReplicaRecoveries? recoveries = null)
+    ReplicaJobs<INamespaceUpload>? uploaders = null, ReplicaJobs<INamespaceRecovery>? recoveries = null)
     : Proto.AdminService.AdminServiceBase
 {
     /// <summary>Long enough for the target to catch up and win an election (about two election timeouts), short

@@ -45,7 +45,14 @@ public sealed class RaftRecoveryTests(ITestOutputHelper output)
         }
 
         Assert.Equal(views, await ReplicaHarness.TreeViewsAsync(cluster.RpcAddress)); // reads are served, through the leader
+        // The leader's view of a follower turns FINISH once it learns the follower holds the finish entry (a heartbeat later).
         var metaStatus = await JindoCli.RunAsync(cluster.RpcAddress, "jfs", "-metaStatus", "-detail");
+        for (var attempt = 0; attempt < 50 && !metaStatus.Out.Contains("recovered=1/1", StringComparison.Ordinal); attempt++)
+        {
+            await Task.Delay(100);
+            metaStatus = await JindoCli.RunAsync(cluster.RpcAddress, "jfs", "-metaStatus", "-detail");
+        }
+
         Assert.Contains("recovered=1/1", metaStatus.Out, StringComparison.Ordinal);
         Assert.Equal(3, metaStatus.Out.Split('\n').Count(l => l.Contains(" state=FINISH ", StringComparison.Ordinal)));
         Assert.Contains("recovery.state=FINISH", metaStatus.Out, StringComparison.Ordinal);
