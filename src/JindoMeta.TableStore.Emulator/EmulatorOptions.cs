@@ -23,6 +23,9 @@ public sealed record EmulatorOptions
     /// <summary>Requests whose x-ots-date is further than this from the emulator clock fail with OTSAuthFailed.</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>Tables the instance may hold (the service's default quota is 64; it can be raised on request).</summary>
+    public int MaxTables { get; init; } = 64;
+
     /// <summary>Local transaction lifetime (the service's is 60 s).</summary>
     public TimeSpan TransactionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

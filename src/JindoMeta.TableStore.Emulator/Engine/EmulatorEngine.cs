@@ -11,8 +11,6 @@ namespace JindoMeta.TableStore.Emulator.Engine;
 /// </summary>
 internal sealed partial class EmulatorEngine : IDisposable, IEmulatorStoreReplay
 {
-    private const int MaxTables = 64;
-
     private readonly object _gate = new();
     private readonly Dictionary<string, EmulatedTable> _tables = new(StringComparer.Ordinal);
     private readonly EmulatorOptions _options;
@@ -127,9 +125,9 @@ internal sealed partial class EmulatorEngine : IDisposable, IEmulatorStoreReplay
         {
             throw new OtsError(TableStoreErrorCodes.ObjectAlreadyExist, "Requested table already exists.");
         }
-        if (_tables.Count >= MaxTables)
+        if (_tables.Count >= _options.MaxTables)
         {
-            throw new OtsError(TableStoreErrorCodes.QuotaExhausted, $"Number of tables exceeded the quota: {MaxTables}.");
+            throw new OtsError(TableStoreErrorCodes.QuotaExhausted, $"Number of tables exceeded the quota: {_options.MaxTables}.");
         }
         var creationTime = _time.GetUtcNow().ToUnixTimeSeconds();
         _store?.CreateTable(schema.Name, EncodeCreate(request, schema, creationTime));
