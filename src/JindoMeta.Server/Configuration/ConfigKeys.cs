@@ -52,12 +52,15 @@ public static class ConfigKeys
     public const string OtsAccessKey = "namespace.ots.accessKey";
     public const string OtsAccessSecret = "namespace.ots.accessSecret";
     public const string OtsStsToken = "namespace.ots.stsToken";
+    public const string OtsHighAvailability = "namespace.backend.ots.ha";
+    public const string OtsLease = "namespace.backend.ots.lease-ms";
+    public const string OtsCacheEntries = "namespace.backend.ots.cache-entries";
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         new(Namespaces, "test", "Namespaces served, comma-separated; each is jfs://NAME/ with its own store.", NameList),
         new(RpcAddress, "127.0.0.1:8101", "Client side: the servers' host:port list, comma-separated, for failover.", NonEmpty),
-        new(BackendType, "rocksdb", "Where metadata lives: rocksdb (embedded, one node) or raft (three header nodes replicating RocksDB). ots comes later.", OneOf("rocksdb", "raft", "ots")),
+        new(BackendType, "rocksdb", "Where metadata lives: rocksdb (embedded, one node), raft (three header nodes replicating RocksDB) or ots (a Tablestore table per namespace, jindo_ns_NAME on namespace.ots.instance; no local metadata).", OneOf("rocksdb", "raft", "ots")),
         new(DataDirectory, "data", "Directory of the stores: one subdirectory per namespace.", NonEmpty),
         new(BindHost, "0.0.0.0", "Address the RPC server listens on.", BindAddress),
         new(RpcPort, "8101", "Client RPC port (gRPC over HTTP/2 cleartext).", Integer(0, 65535)),
@@ -94,6 +97,9 @@ public static class ConfigKeys
         new(FeedRetention, "1000000", "With upload off: the change-feed entries kept per namespace (older ones are trimmed, so the feed does not grow for ever). Turning upload on again resumes its table from its checkpoint only if fewer changes than this were made meanwhile; otherwise the uploader stops with one line. With upload on, the uploader trims behind its checkpoint instead.", Integer(0, long.MaxValue)),
         new(RecoveryWriterQuiet, "30", "Recovery mode: when the replica holds rows of an upload run the old cluster never finished (it died mid-run), they are recovered as they were at the checkpoint and put back in the table, but only once the checkpoint has not moved for this many seconds (a live uploader advances it every run). 0 when the old cluster is known to be gone.", Integer(0, 3600)),
         new(RaftRecoveryMode, "false", "raft: the same recovery for the three nodes, each started with it (and the same namespace.ots.* keys) on a new, empty data directory: the leader loads the replica through the raft log (a new leader resumes it; followers catch up by log or snapshot). Read-only on every node meanwhile: writes fail with 25021; reads are served. metaStatus shows state=RECOVERING on every node's line, then FINISH; then restart all three with recovery.mode=false and raft.async.ots.enabled=true. Refused on a node whose state holds metadata.", Boolean),
+        new(OtsHighAvailability, "false", "ots: active/standby. Run two servers on the same tables: one holds each namespace's lease and serves, the other answers with the active's address (clients follow it: list both in jfs.namespace.server.rpc-address) and takes over when the lease lapses. Off: a second server on a table another serves refuses to start.", Boolean),
+        new(OtsLease, "10000", "ots: the lease time in milliseconds: a standby takes over after the lease row has not moved for this long, and an active that could not renew stops answering after 4/5 of it. The failover time is about this.", Integer(500, 600_000)),
+        new(OtsCacheEntries, "1000000", "ots: rows the active keeps in memory (reads it can prove current cost no Tablestore call); past it, every row already written is dropped at once.", Integer(1024, 100_000_000)),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),

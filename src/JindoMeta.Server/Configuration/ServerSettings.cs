@@ -44,6 +44,9 @@ public sealed record ServerSettings
     /// <summary>Where recovery mode reads the replica (the backend's recovery.mode is on; on raft the leader loads it); null when it is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Recovery { get; init; }
 
+    /// <summary>The ots backend's table service and lease; null for the other backends.</summary>
+    public OtsSettings? Ots { get; init; }
+
     /// <summary>Change-feed entries kept per namespace while upload is off (<see cref="ConfigKeys.FeedRetention"/>).</summary>
     public long FeedRetentionEntries { get; init; } = 1_000_000;
 
@@ -53,9 +56,9 @@ public sealed record ServerSettings
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
-        if (backend is not ("rocksdb" or "raft"))
+        if (backend == "ots")
         {
-            throw new ConfigException($"{ConfigKeys.BackendType} = {backend} is not available in this build yet; use rocksdb or raft");
+            RefuseReplicaKeysOnOts(config);
         }
 
         var namespaces = config.Required(ConfigKeys.Namespaces).Split(',', StringSplitOptions.TrimEntries);
@@ -79,6 +82,11 @@ public sealed record ServerSettings
 
         return new ServerSettings
         {
+            Ots = backend == "ots" ? new OtsSettings(
+                TableStoreTarget(config, $"{ConfigKeys.BackendType} = ots"),
+                Bool(config, ConfigKeys.OtsHighAvailability),
+                TimeSpan.FromMilliseconds(Long(config, ConfigKeys.OtsLease)),
+                Int(config, ConfigKeys.OtsCacheEntries)) : null,
             Upload = UploadTarget(config, backend),
             Recovery = RecoveryTarget(config, backend),
             RecoveryWriterQuiet = TimeSpan.FromSeconds(Long(config, ConfigKeys.RecoveryWriterQuiet)),
@@ -119,6 +127,22 @@ public sealed record ServerSettings
         };
     }
 
+    /// <summary>
+    /// The uploader and recovery copy a local store to and from Tablestore; on ots the metadata is already there, so a
+    /// key that turns them on is a mistake worth one line rather than silence.
+    /// </summary>
+    private static void RefuseReplicaKeysOnOts(EffectiveConfig config)
+    {
+        foreach (var key in new[] { ConfigKeys.RocksDbAsyncOts, ConfigKeys.RaftAsyncOts, ConfigKeys.RocksDbRecoveryMode, ConfigKeys.RaftRecoveryMode })
+        {
+            if (Bool(config, key))
+            {
+                throw new ConfigException(
+                    $"{key} = true does not apply to {ConfigKeys.BackendType} = ots: its metadata already lives in Tablestore (the async replica and recovery are for the rocksdb and raft backends)");
+            }
+        }
+    }
+
     /// <summary>The Tablestore target when the backend's async.ots.enabled key is on: both backends need the same namespace.ots.* keys.</summary>
     private static JindoMeta.TableStore.TableStoreOptions? UploadTarget(EffectiveConfig config, string backend)
     {
@@ -133,7 +157,7 @@ public sealed record ServerSettings
             return null;
         }
 
-        return TableStoreTarget(config, switchKey);
+        return TableStoreTarget(config, $"{switchKey} = true");
     }
 
     /// <summary>The Tablestore target when the backend's recovery.mode key is on (never together with its async upload).</summary>
@@ -157,7 +181,7 @@ public sealed record ServerSettings
                 "and turn it on with recovery.mode=false once metaStatus shows state=FINISH");
         }
 
-        return TableStoreTarget(config, modeKey);
+        return TableStoreTarget(config, $"{modeKey} = true");
     }
 
     /// <summary>The namespace.ots.* keys, all required but the STS token, for the feature <paramref name="neededBy"/> names.</summary>
@@ -172,7 +196,7 @@ public sealed record ServerSettings
             }
             else if (key != ConfigKeys.OtsStsToken)
             {
-                throw new ConfigException($"{neededBy} = true needs {key}");
+                throw new ConfigException($"{neededBy} needs {key}");
             }
         }
 
@@ -201,3 +225,6 @@ public sealed record ServerSettings
 
     private static bool Bool(EffectiveConfig config, string key) => ConfigValues.ParseBoolean(config.Required(key))!.Value;
 }
+
+/// <summary>The ots backend's settings (<see cref="ConfigKeys.OtsHighAvailability"/>, <see cref="ConfigKeys.OtsLease"/>, <see cref="ConfigKeys.OtsCacheEntries"/>).</summary>
+public sealed record OtsSettings(JindoMeta.TableStore.TableStoreOptions TableStore, bool HighAvailability, TimeSpan Lease, int CacheEntries);

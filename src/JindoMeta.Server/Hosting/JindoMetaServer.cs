@@ -1,4 +1,5 @@
 using System.Net;
+using JindoMeta.Backend.Ots;
 using JindoMeta.Backend.Raft;
 using JindoMeta.Backend.Raft.Transport;
 using JindoMeta.Backend.RocksDb;
@@ -112,6 +113,11 @@ public static class JindoMetaServer
 
     private static async Task<NamespaceRegistry> OpenNamespacesAsync(ServerSettings settings, Serilog.Core.Logger rootLogger)
     {
+        if (settings.Ots is { } ots)
+        {
+            return await OpenOtsNamespacesAsync(settings, ots, rootLogger).ConfigureAwait(false);
+        }
+
         if (settings.Raft is not { } topology)
         {
             return OpenRocksDbNamespaces(settings);
@@ -171,6 +177,48 @@ public static class JindoMetaServer
             FaultRulesFile = Environment.GetEnvironmentVariable(FileRaftFaults.EnvironmentVariable) is { Length: > 0 } faults ? faults : null,
             RecoveryMode = settings.Recovery is not null,
         }, settings.Permissions, TimeProvider.System);
+
+    /// <summary>Each namespace's table is created and formatted on first start; the lease names this server by its client address.</summary>
+    private static async Task<NamespaceRegistry> OpenOtsNamespacesAsync(ServerSettings settings, OtsSettings ots, Serilog.Core.Logger rootLogger)
+    {
+        var loggers = new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger);
+        var backends = new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var name in settings.Namespaces)
+            {
+                var options = new OtsBackendOptions
+                {
+                    TableStore = ots.TableStore,
+                    NamespaceName = name,
+                    Holder = $"{AdvertisedHost(settings.BindAddress)}:{settings.Port}",
+                    HighAvailability = ots.HighAvailability,
+                    LeaseDuration = ots.Lease,
+                    CacheEntries = ots.CacheEntries,
+                };
+                try
+                {
+                    backends[name] = await OtsNamespaceBackend.OpenAsync(options, settings.Permissions, TimeProvider.System,
+                        loggers.CreateLogger("JindoMeta.Backend.Ots")).ConfigureAwait(false);
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new InvalidDataException($"namespace '{name}': {e.Message}", e);
+                }
+            }
+        }
+        catch
+        {
+            foreach (var opened in backends.Values)
+            {
+                await opened.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        return new NamespaceRegistry(backends);
+    }
 
     private static NamespaceRegistry OpenRocksDbNamespaces(ServerSettings settings)
     {

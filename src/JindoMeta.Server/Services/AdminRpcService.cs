@@ -176,6 +176,11 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
                 AddRecovery(entry, recovery, detail);
             }
 
+            if (status.BackendType == "ots" && status.Detail.TryGetValue("epoch", out var epoch))
+            {
+                entry.Properties["epoch"] = epoch; // the lease epoch: which term of which server is active
+            }
+
             var upload = uploaders?.ByNamespace.GetValueOrDefault(name)?.GetStatus();
             entry.Properties["_synced"] = upload is null ? NoUploader : upload.Synced ? "1" : "0";
             if (upload is { State: not LeaderOnlyUpload.Standby } && status.Nodes is not null && status.Role == "LEADER")
