@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using JindoMeta.Namespace.Commands;
 using JindoMeta.Namespace.Engine;
 using JindoMeta.Namespace.Errors;
 using JindoMeta.Namespace.Schema;
@@ -83,6 +84,15 @@ internal sealed partial class ActiveSession
             return;
         }
 
+        try
+        {
+            _state.Prefetch(group.SelectMany(p => PathsOf(p.Command)));
+        }
+        catch (Exception e) when (IsTableFailure(e))
+        {
+            _logger.LogDebug("Namespace {Namespace}: prefetch failed ({Error}); the commands read one row at a time", _options.NamespaceName, OneLine(e));
+        }
+
         var overlay = new OverlayState(_state);
         long timestamp = 0;
         foreach (var pending in group)
@@ -154,6 +164,19 @@ internal sealed partial class ActiveSession
                 break;
         }
     }
+
+    private static IEnumerable<string> PathsOf(NamespaceCommand command) => command switch
+    {
+        MkdirsCommand c => [c.Path],
+        CreateFileCommand c => [c.Path],
+        CompleteFileCommand c => [c.Path],
+        DeleteCommand c => [c.Path],
+        RenameCommand c => [c.Source, c.Destination],
+        SetPermissionCommand c => [c.Path],
+        SetOwnerCommand c => [c.Path],
+        SetTimesCommand c => [c.Path],
+        _ => [],
+    };
 
     private static void Answer(List<PendingCommand> group, NamespaceError? all = null)
     {

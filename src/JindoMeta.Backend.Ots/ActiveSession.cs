@@ -217,7 +217,7 @@ internal sealed partial class ActiveSession
     /// <summary>A committed entry enters the cache (shadowing the table) and goes to the applier.</summary>
     private void Admit(CommittedEntry entry)
     {
-        _cache.Committed(entry.Seq, entry.Rows);
+        _cache.Committed(entry.Seq, entry.Rows, firstNewInodeId: _nextInodeId);
         foreach (var row in entry.Rows)
         {
             if (row.Table == NamespaceSchema.MetaTable && row.Key.AsSpan().SequenceEqual(NamespaceSchema.MetaKeys.NextInodeId))

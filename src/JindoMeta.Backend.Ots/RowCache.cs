@@ -71,6 +71,17 @@ internal sealed class RowCache(int capacity)
         }
     }
 
+    /// <summary>Like <see cref="TryGet"/>, without counting a hit or a miss (prefetching looks before the engine does).</summary>
+    public bool TryPeek(long parent, string name, out InodeRecord? record)
+    {
+        lock (_gate)
+        {
+            var found = _rows.TryGetValue((parent, name), out var row);
+            record = row?.Record;
+            return found;
+        }
+    }
+
     /// <summary>A row read from the table (null record: absent or a tombstone); returns what the caller should see.</summary>
     public InodeRecord? Fetched(long parent, string name, InodeRecord? record, long index, FetchMark mark)
     {
@@ -91,8 +102,12 @@ internal sealed class RowCache(int capacity)
         }
     }
 
-    /// <summary>Committed rows, not yet in the table: they shadow the table until <see cref="Applied"/>.</summary>
-    public void Committed(long seq, IReadOnlyList<LocalRow> rows)
+    /// <summary>
+    /// Committed rows, not yet in the table: they shadow the table until <see cref="Applied"/>. A directory whose id is
+    /// at least <paramref name="firstNewInodeId"/> was made by this entry, so it is known whole (and empty) at once:
+    /// creating in a new directory never asks the table whether a name is free.
+    /// </summary>
+    public void Committed(long seq, IReadOnlyList<LocalRow> rows, long firstNewInodeId = long.MaxValue)
     {
         lock (_gate)
         {
@@ -115,6 +130,11 @@ internal sealed class RowCache(int capacity)
 
                 dirty[name] = cached;
                 _lastChange[parent] = _changes;
+                if (cached.Record is { IsDirectory: true } directory && directory.Id >= firstNewInodeId)
+                {
+                    _complete[directory.Id] = new SortedSet<string>(Utf8NameComparer.Instance);
+                }
+
                 if (_complete.TryGetValue(parent, out var names))
                 {
                     if (cached.Record is null)

@@ -120,6 +120,52 @@ internal sealed class TableNamespaceState(TableStoreClient client, string table,
         }
     }
 
+    /// <summary>
+    /// Reads, in one call per 100 keys, the first uncached component of each path whose parents are cached: a group
+    /// of creates in known directories would otherwise wait for one lookup of each new name after the other.
+    /// </summary>
+    public void Prefetch(IEnumerable<string> paths)
+    {
+        var missing = new HashSet<(long Parent, string Name)>();
+        foreach (var path in paths)
+        {
+            var components = PathRules.Parse(path);
+            if (!components.IsOk)
+            {
+                continue;
+            }
+
+            var parent = NamespaceSchema.RootInodeId;
+            foreach (var name in components.Value)
+            {
+                if (!cache.TryPeek(parent, name, out var record))
+                {
+                    missing.Add((parent, name));
+                    break;
+                }
+
+                if (record is not { IsDirectory: true })
+                {
+                    break;
+                }
+
+                parent = record.Id;
+            }
+        }
+
+        foreach (var chunk in missing.Chunk(ReplicaTable.MaxRowsPerBatchGet))
+        {
+            var mark = cache.Mark();
+            var results = client.BatchGetRowAsync([new BatchGetTable(table, [.. chunk.Select(k => ReplicaTable.Key(k.Parent, k.Name))])]).GetAwaiter().GetResult();
+            foreach (var result in results.Where(r => r.IsOk))
+            {
+                var (parent, name) = chunk[result.Index];
+                var (record, index) = Decode(result.Row);
+                cache.Fetched(parent, name, record, index, mark);
+            }
+        }
+    }
+
     /// <summary>A stored row as (record, index): null record for no row or a tombstone.</summary>
     /// <exception cref="InvalidDataException">The row is not one JindoMeta writes.</exception>
     public static (InodeRecord? Record, long Index) Decode(Row? row)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using JindoMeta.Backend.RocksDb;
+using JindoMeta.Namespace.Backend;
 using JindoMeta.Namespace.Commands;
 using JindoMeta.Namespace.Model;
 using JindoMeta.Namespace.Schema;
@@ -188,31 +189,43 @@ public static class NamespaceBenchmark
         return found > 0 ? measurement : throw new InvalidOperationException("raw gets found nothing: the benchmark is broken");
     }
 
-    private static async Task<Measurement> Mkdirs(BenchSettings settings, int callers)
+    /// <summary>Opens the backend a scenario runs on, in a fresh work directory; the label ends the scenario's name.</summary>
+    internal sealed record BackendUnderTest(string Label, Func<string, Task<INamespaceBackend>> Open);
+
+    private static readonly BackendUnderTest RocksDbDurable = new("", directory => Task.FromResult<INamespaceBackend>(Open(directory)));
+
+    internal static async Task<Measurement> Mkdirs(BenchSettings settings, int callers, BackendUnderTest? under = null)
     {
+        under ??= RocksDbDurable;
         using var directory = new WorkDirectory(settings.WorkDirectory);
-        await using var backend = Open(directory.Path);
+        await using var backend = await under.Open(directory.Path);
         for (var c = 0; c < callers; c++)
         {
             Check(await backend.SubmitAsync(new MkdirsCommand(Root, $"/m/c{c}", Mode755, CreateParent: true)));
         }
 
-        return await Runner.RunAsync("mkdir (durable)", callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
+        return await Runner.RunAsync("mkdir (durable)" + under.Label, callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
             Check(await backend.SubmitAsync(new MkdirsCommand(Root, $"/m/c{caller}/d{sequence}", Mode755, CreateParent: false))));
     }
 
-    private static async Task<Measurement> Creates(BenchSettings settings, int callers, bool sync = true)
+    internal static async Task<Measurement> Creates(BenchSettings settings, int callers, bool sync = true, BackendUnderTest? under = null)
     {
+        under ??= sync ? RocksDbDurable : new BackendUnderTest("", directory => Task.FromResult<INamespaceBackend>(Open(directory, sync: false)));
         using var directory = new WorkDirectory(settings.WorkDirectory);
-        await using var backend = Open(directory.Path, sync);
+        await using var backend = await under.Open(directory.Path);
         for (var c = 0; c < callers; c++)
         {
             Check(await backend.SubmitAsync(new MkdirsCommand(Root, $"/c/c{c}", Mode755, CreateParent: true)));
         }
 
-        var measurement = await Runner.RunAsync(sync ? "create (durable)" : "create (unsynced: CPU ceiling)", callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
+        var measurement = await Runner.RunAsync((sync ? "create (durable)" : "create (unsynced: CPU ceiling)") + under.Label, callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
             Check(await backend.SubmitAsync(new CreateFileCommand(Root, $"/c/c{caller}/f{sequence}", Mode644, false, false, 3, 128L << 20))));
         var detail = backend.GetStatus().Detail;
+        if (!detail.ContainsKey("rowsPerCommand"))
+        {
+            return measurement;
+        }
+
         if (sync)
         {
             CreateRowsPerCommand[callers] = double.Parse(detail["rowsPerCommand"], CultureInfo.InvariantCulture);
@@ -222,10 +235,11 @@ public static class NamespaceBenchmark
         return measurement;
     }
 
-    private static async Task<Measurement> GetFileInfos(BenchSettings settings, int callers)
+    internal static async Task<Measurement> GetFileInfos(BenchSettings settings, int callers, BackendUnderTest? under = null)
     {
+        under ??= RocksDbDurable;
         using var directory = new WorkDirectory(settings.WorkDirectory);
-        await using var backend = Open(directory.Path);
+        await using var backend = await under.Open(directory.Path);
         var paths = new List<string>();
         var pending = new List<Task>();
         for (var a = 0; a < 10; a++)
@@ -246,7 +260,7 @@ public static class NamespaceBenchmark
 
         await Task.WhenAll(pending);
         var pathArray = paths.ToArray();
-        return await Runner.RunAsync("getFileInfo depth 4", callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
+        return await Runner.RunAsync("getFileInfo depth 4" + under.Label, callers, settings.WarmUp, settings.Duration, async (caller, sequence) =>
         {
             var result = await backend.GetFileInfoAsync(pathArray[(int)((sequence * 7919 + caller) % pathArray.Length)], Root);
             if (!result.IsOk)
