@@ -65,6 +65,13 @@ internal sealed class RowCache(int capacity)
                 return true;
             }
 
+            if (_complete.ContainsKey(parent))
+            {
+                _hits++; // a directory known whole: a name not in it is absent
+                record = null;
+                return true;
+            }
+
             _misses++;
             record = null;
             return false;
@@ -78,7 +85,7 @@ internal sealed class RowCache(int capacity)
         {
             var found = _rows.TryGetValue((parent, name), out var row);
             record = row?.Record;
-            return found;
+            return found || _complete.ContainsKey(parent);
         }
     }
 
