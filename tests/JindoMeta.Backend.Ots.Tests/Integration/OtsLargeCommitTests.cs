@@ -13,6 +13,7 @@ namespace JindoMeta.Backend.Ots.Tests.Integration;
 /// A commit too large for the lease row: a recursive delete whose entry exceeds <see cref="CommittedEntry.MaxInlineBytes"/>
 /// travels as piece rows, and the table stays readable by the next server.
 /// </summary>
+[Collection(nameof(RunsAlone))]
 public sealed class OtsLargeCommitTests(ITestOutputHelper output)
 {
     private const int Subdirectories = 8;
