@@ -86,9 +86,11 @@ internal sealed partial class ActiveSession
         }));
         Volatile.Write(ref _appliedThrough, round[^1].Seq);
         _appliedSignal.Set();
+        // Not deleted yet: until the lease row's applied mark covers them, a next active replays these entries from
+        // their pieces (the writer deletes them once it has written that mark, DeletePiecesOfAppliedEntries).
         foreach (var entry in round.Where(e => e.Pieces > 0))
         {
-            await DeletePiecesAsync(entry).ConfigureAwait(false);
+            _appliedWithPieces.Enqueue(entry with { Rows = [] }); // only its pieces are needed now
         }
     }
 
@@ -140,7 +142,7 @@ internal sealed partial class ActiveSession
                 await _client.BatchWriteRowAsync(chunk, cancellationToken: _stop.Token).ConfigureAwait(false);
             }
         }
-        catch (Exception e) when (IsTableFailure(e))
+        catch (Exception e) when (IsTableFailure(e) || e is OperationCanceledException)
         {
             _logger.LogDebug("Namespace {Namespace}: pieces of entry {Seq} stay in the table: {Error}", _options.NamespaceName, entry.Seq, OneLine(e));
         }

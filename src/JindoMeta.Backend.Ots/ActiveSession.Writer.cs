@@ -253,6 +253,7 @@ internal sealed partial class ActiveSession
                 _entryColumns.ExceptWith(dropped);
                 _lastLeaseWrite = started;
                 Volatile.Write(ref _validUntil, started + (_leaseTicks * 4 / 5));
+                DeletePiecesOfAppliedEntries();
                 return LeaseWrite.Written;
             }
             catch (TableStoreException e) when (e.Code == TableStoreErrorCodes.ConditionCheckFail)
@@ -269,6 +270,32 @@ internal sealed partial class ActiveSession
                 _logger.LogDebug("Namespace {Namespace}: lease write failed, retrying: {Error}", _options.NamespaceName, OneLine(e));
                 Thread.Sleep(Backoff(failures));
             }
+        }
+    }
+
+    /// <summary>
+    /// Deletes, in the background, the pieces of entries written to their rows that the lease row now records as
+    /// applied. Not sooner: a next active replays every entry above that mark and reads its pieces to do so.
+    /// </summary>
+    private void DeletePiecesOfAppliedEntries()
+    {
+        var unneeded = new List<CommittedEntry>();
+        while (_appliedWithPieces.TryPeek(out var entry) && entry.Seq <= _persistedApplied && _appliedWithPieces.TryDequeue(out entry))
+        {
+            unneeded.Add(entry);
+        }
+
+        if (unneeded.Count > 0)
+        {
+            var previous = _pieceDeletion;
+            _pieceDeletion = Task.Run(async () =>
+            {
+                await previous.ConfigureAwait(false);
+                foreach (var entry in unneeded)
+                {
+                    await DeletePiecesAsync(entry).ConfigureAwait(false);
+                }
+            });
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using JindoMeta.Namespace.Commands;
@@ -34,9 +35,11 @@ internal sealed partial class ActiveSession
     private readonly CancellationTokenSource _stop = new();
     private readonly ManualResetEventSlim _appliedSignal = new(false, spinCount: 0);
     private readonly SortedSet<long> _entryColumns = [];
+    private readonly ConcurrentQueue<CommittedEntry> _appliedWithPieces = new();
     private readonly long _leaseTicks;
     private readonly Thread _writer;
     private Task _applier = Task.CompletedTask;
+    private Task _pieceDeletion = Task.CompletedTask;
     private long _beat;
     private long _committed;
     private long _persistedApplied;
@@ -173,6 +176,7 @@ internal sealed partial class ActiveSession
     {
         _queue.Writer.TryComplete();
         await Task.Run(_writer.Join).ConfigureAwait(false);
+        await _pieceDeletion.ConfigureAwait(false); // the writer started the last one; it uses _stop
         _toApply.Writer.TryComplete();
         if (await Task.WhenAny(_applier, Task.Delay(_options.LeaseDuration)).ConfigureAwait(false) != _applier)
         {

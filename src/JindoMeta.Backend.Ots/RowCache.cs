@@ -176,6 +176,10 @@ internal sealed class RowCache(int capacity)
                     {
                         _dirtyByParent.Remove(parent);
                     }
+
+                    // A change for FetchedWhole: a listing whose page was read before this row's write landed, and
+                    // that takes its dirty rows after this, would see the row in neither and cache the directory without it.
+                    _lastChange[parent] = ++_changes;
                 }
             }
         }
