@@ -64,13 +64,9 @@ public sealed class OtsNamespaceBackend : INamespaceBackend
         ILogger? logger = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
-        var half = options.LeaseDuration / 2;
-        var tableStore = options.TableStore with
-        {
-            RequestTimeout = options.TableStore.RequestTimeout < half ? options.TableStore.RequestTimeout : half,
-            RetryDeadline = options.TableStore.RetryDeadline < half ? options.TableStore.RetryDeadline : half,
-        };
-        var client = new TableStoreClient(tableStore);
+        // The client's timeouts stay as configured: safety rests on the epoch conditions, and the writer gives up on
+        // a commit after one lease time of its own retries.
+        var client = new TableStoreClient(options.TableStore);
         var engine = new NamespaceEngine(permissions);
         var backend = new OtsNamespaceBackend(client, options, engine, clock, logger ?? NullLogger.Instance);
         try

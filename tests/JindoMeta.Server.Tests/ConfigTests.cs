@@ -98,13 +98,31 @@ public sealed class ConfigTests
     }
 
     [Fact]
-    public void Backends_not_built_yet_are_refused_by_name()
+    public void The_ots_backend_without_its_tablestore_keys_is_one_line_naming_the_first_missing()
     {
         var config = EffectiveConfig.Load(null, null, NoEnvironment, ["namespace.backend.type=ots"]);
 
         var error = Assert.Throws<ConfigException>(() => ServerSettings.From(config));
 
-        Assert.Equal("namespace.backend.type = ots is not available in this build yet; use rocksdb or raft", error.Message);
+        Assert.Equal("namespace.backend.type = ots needs namespace.ots.endpoint", error.Message);
+    }
+
+    [Fact]
+    public void The_ots_backend_reads_its_lease_ha_and_cache_keys()
+    {
+        var config = EffectiveConfig.Load(null, null, NoEnvironment,
+        [
+            "namespace.backend.type=ots", "namespace.ots.endpoint=http://127.0.0.1:8086", "namespace.ots.instance=inst",
+            "namespace.ots.accessKey=id", "namespace.ots.accessSecret=secret", "namespace.backend.ots.ha=true",
+            "namespace.backend.ots.lease-ms=3000", "namespace.backend.ots.cache-entries=5000",
+        ]);
+
+        var ots = ServerSettings.From(config).Ots!;
+
+        Assert.True(ots.HighAvailability);
+        Assert.Equal(TimeSpan.FromSeconds(3), ots.Lease);
+        Assert.Equal(5000, ots.CacheEntries);
+        Assert.Equal("inst", ots.TableStore.InstanceName);
     }
 
     [Theory]

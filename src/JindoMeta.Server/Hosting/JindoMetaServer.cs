@@ -33,7 +33,8 @@ public static class JindoMetaServer
         {
             registry = await OpenNamespacesAsync(settings, rootLogger).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or JindoMeta.RocksDb.RocksDbException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or JindoMeta.RocksDb.RocksDbException
+            or JindoMeta.TableStore.TableStoreException or HttpRequestException)
         {
             return await FailAsync(logger, $"cannot open the namespace stores: {e.Message}").ConfigureAwait(false);
         }

@@ -31,7 +31,7 @@ public sealed class OtsCrashTests(ITestOutputHelper output)
     {
         var kills = Math.Max(3, int.Parse(Environment.GetEnvironmentVariable("JINDO_SEEDS") ?? "200", System.Globalization.CultureInfo.InvariantCulture) / 40);
         await using var daemons = await OtsDaemons.StartAsync();
-        await daemons.StartNodeAsync(0, ha: false);
+        await daemons.StartNodeAsync(0, ha: false, leaseMs: 10_000);
         using (var setup = new RawClient(daemons.Address(0)))
         {
             await setup.MkdirsAsync("/moved");
@@ -43,11 +43,18 @@ public sealed class OtsCrashTests(ITestOutputHelper output)
         var load = Enumerable.Range(0, Workers).Select(w => Task.Run(() => RunWorkerAsync(daemons.Address(0), w, attempts, stop.Token))).ToList();
         for (var kill = 0; kill < kills; kill++)
         {
+            // Each kill lands in running load: first some acknowledgements from this daemon (a restart is slow on a busy machine).
+            var before = attempts.Values.Count(a => a.MkdirAcknowledged);
+            for (var waited = 0; attempts.Values.Count(a => a.MkdirAcknowledged) < before + 20 && waited < 600; waited++)
+            {
+                await Task.Delay(50);
+            }
+
             await Task.Delay(random.Next(300, 1500));
             var victim = daemons.Nodes[0]!;
             await victim.KillAsync();
             await victim.DisposeAsync();
-            await daemons.StartNodeAsync(0, ha: false);
+            await daemons.StartNodeAsync(0, ha: false, leaseMs: 10_000);
         }
 
         await stop.CancelAsync();
