@@ -27,7 +27,14 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IDisposable
             await using var daemon = await DaemonProcess.StartAsync(_temp.Sub("data"));
             await CheckPresent(daemon, acknowledged);
             using var killing = new CancellationTokenSource();
+            var before = acknowledged.Count;
             var load = RunLoad(daemon.Address, round, acknowledged, killing.Token);
+            // The kill lands in running load: first some acknowledgements (first calls are slow on a busy machine).
+            for (var waited = 0; acknowledged.Count < before + Clients && waited < 600; waited++)
+            {
+                await Task.Delay(50);
+            }
+
             await Task.Delay(random.Next(300, 1200));
             await killing.CancelAsync(); // from here on, errors are the kill's doing; calls stay in flight
             await daemon.KillAsync();
