@@ -66,6 +66,13 @@ internal sealed class EmulatorRequestHandler
             var error = new Protocol.Error { Code = e.Code, Message = e.Message }.ToByteArray();
             await WriteReplyAsync(context, operation, requestId, e.HttpStatus, error).ConfigureAwait(false);
         }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            // The client sent a broken request or stopped sending its body (it gave up, or its connection dropped):
+            // answered as bad input, and not logged as an emulator failure.
+            var error = new Protocol.Error { Code = TableStoreErrorCodes.ParameterInvalid, Message = e.Message }.ToByteArray();
+            await WriteReplyAsync(context, operation, requestId, 400, error).ConfigureAwait(false);
+        }
         catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
         {
             // A bug in the emulator: answer like the service's internal error instead of dropping the connection.
