@@ -60,12 +60,6 @@ public sealed partial class RaftNamespaceBackend
     /// the host stops this node rather than run a split cluster.</summary>
     public event Action<string>? PeersDisagree;
 
-    /// <summary>The first disagreement seen, if any: one may come before the host subscribes to <see cref="PeersDisagree"/>
-    /// (the peer listener serves from the moment the group registers), so the host checks this after subscribing.</summary>
-    public string? Disagreement => Volatile.Read(ref _disagreement);
-
-    private string? _disagreement;
-
     /// <summary>Opens the log and the state, joins the namespace's group to the peer listener and starts the driver.</summary>
     public static async Task<RaftNamespaceBackend> StartAsync(RaftBackendOptions options, PermissionSettings permissions, TimeProvider clock)
     {
@@ -113,19 +107,13 @@ public sealed partial class RaftNamespaceBackend
             });
             var receiver = new RaftPeerReceiver(self.NodeId, topology.Configuration, driver.Receive, logger);
             RaftNamespaceBackend? started = null;
-            string? early = null;
             void OnRefused(RaftPeerRefusal refusal)
             {
                 // A peer with another member list (either side can notice first) means this cluster is misconfigured:
                 // running on would split it. A foreign or broken client (missing headers, lying sender) is only logged.
                 if (refusal.Reason is RaftPeerRefusalReason.ConfigurationMismatch or RaftPeerRefusalReason.RefusedByPeer)
                 {
-                    Interlocked.CompareExchange(ref early, refusal.Description, null);
-                    if (Volatile.Read(ref started) is { } backend)
-                    {
-                        Interlocked.CompareExchange(ref backend._disagreement, refusal.Description, null);
-                        backend.PeersDisagree?.Invoke(refusal.Description);
-                    }
+                    started?.PeersDisagree?.Invoke(refusal.Description);
                 }
             }
 
@@ -139,13 +127,7 @@ public sealed partial class RaftNamespaceBackend
                 _log = log,
                 _faults = faults,
                 _recoveryMode = options.RecoveryMode,
-                _disagreement = Volatile.Read(ref early),
             };
-            Volatile.Write(ref started, started); // publish to the refusal handlers, which run on other threads
-            if (Volatile.Read(ref early) is { } missed)
-            {
-                Interlocked.CompareExchange(ref started._disagreement, missed, null); // a refusal between the two lines above
-            }
             driver.Start();
             return started;
         }

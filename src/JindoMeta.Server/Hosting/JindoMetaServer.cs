@@ -62,19 +62,13 @@ public static class JindoMetaServer
             string? fatal = null;
             foreach (var raft in registry.Backends.Values.OfType<RaftNamespaceBackend>())
             {
-                void Disagree(string line)
+                raft.PeersDisagree += line =>
                 {
                     if (Interlocked.CompareExchange(ref fatal, line, null) is null)
                     {
                         app.Lifetime.StopApplication();
                     }
-                }
-
-                raft.PeersDisagree += Disagree;
-                if (raft.Disagreement is { } early)
-                {
-                    Disagree(early); // seen while the server was still being built
-                }
+                };
             }
 
             GrpcEndpoint.Map(app);
