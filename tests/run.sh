@@ -39,4 +39,13 @@ dotnet build JindoMeta.sln -c Release -nologo -clp:ErrorsOnly
 echo "== test"
 args=(JindoMeta.sln -c Release --no-build --nologo --logger "console;verbosity=normal")
 [ -n "${JINDO_TEST_FILTER:-}" ] && args+=(--filter "$JINDO_TEST_FILTER")
-dotnet test "${args[@]}"
+# CI shows only the end of the output: repeat each failure (name, message, stack) there.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+status=0
+dotnet test "${args[@]}" 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "== failures (repeated from above)"
+  awk '/^  Failed /{show=1} /^  Passed |^\[xUnit|^Test Run|^Results File/{show=0} show' "$log" | head -400
+fi
+exit "$status"

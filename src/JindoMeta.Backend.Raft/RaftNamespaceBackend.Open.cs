@@ -56,9 +56,14 @@ public sealed partial class RaftNamespaceBackend
     private RocksRaftLogStore? _log;
     private FileRaftFaults? _faults;
 
+    private string? _disagreement;
+
     /// <summary>Raised (once or more, on any thread) with a one-line description when a peer has another member list:
-    /// the host stops this node rather than run a split cluster.</summary>
+    /// the host stops this node rather than run a split cluster. It may fire before the host subscribes: see <see cref="Disagreement"/>.</summary>
     public event Action<string>? PeersDisagree;
+
+    /// <summary>The first disagreement seen since start, kept so a host that subscribes late still learns of it.</summary>
+    public string? Disagreement => Volatile.Read(ref _disagreement);
 
     /// <summary>Opens the log and the state, joins the namespace's group to the peer listener and starts the driver.</summary>
     public static async Task<RaftNamespaceBackend> StartAsync(RaftBackendOptions options, PermissionSettings permissions, TimeProvider clock)
@@ -113,7 +118,11 @@ public sealed partial class RaftNamespaceBackend
                 // running on would split it. A foreign or broken client (missing headers, lying sender) is only logged.
                 if (refusal.Reason is RaftPeerRefusalReason.ConfigurationMismatch or RaftPeerRefusalReason.RefusedByPeer)
                 {
-                    started?.PeersDisagree?.Invoke(refusal.Description);
+                    if (started is { } backend)
+                    {
+                        Interlocked.CompareExchange(ref backend._disagreement, refusal.Description, null);
+                        backend.PeersDisagree?.Invoke(refusal.Description);
+                    }
                 }
             }
 

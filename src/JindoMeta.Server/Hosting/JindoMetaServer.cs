@@ -59,16 +59,25 @@ public static class JindoMetaServer
             builder.Services.AddSingleton(new AdminRpcService(registry, groups, settings, advertised, uploaders, recoveries));
 
             await using var app = builder.Build();
+            // A peer disagreement may arrive at any time, even before the host runs; stopping a host that has not
+            // started cancels its start, so one seen early is acted on once it is up.
             string? fatal = null;
+            var running = 0;
+            void Disagree(string line)
+            {
+                if (Interlocked.CompareExchange(ref fatal, line, null) is null && Volatile.Read(ref running) == 1)
+                {
+                    app.Lifetime.StopApplication();
+                }
+            }
+
             foreach (var raft in registry.Backends.Values.OfType<RaftNamespaceBackend>())
             {
-                raft.PeersDisagree += line =>
+                raft.PeersDisagree += Disagree;
+                if (raft.Disagreement is { } early)
                 {
-                    if (Interlocked.CompareExchange(ref fatal, line, null) is null)
-                    {
-                        app.Lifetime.StopApplication();
-                    }
-                };
+                    Disagree(early);
+                }
             }
 
             GrpcEndpoint.Map(app);
@@ -101,6 +110,12 @@ public static class JindoMetaServer
             Console.Out.WriteLine($"jindometa: serving on {Loopback(settings.BindAddress)}:{port}");
             Console.Out.Flush();
             SystemdNotifier.Notify("READY=1");
+            Interlocked.Exchange(ref running, 1);
+            if (Volatile.Read(ref fatal) is not null)
+            {
+                app.Lifetime.StopApplication();
+            }
+
             await app.WaitForShutdownAsync().ConfigureAwait(false);
             if (Volatile.Read(ref fatal) is { } disagreement)
             {
