@@ -13,6 +13,7 @@ need_apt=()
 installed rocksdb-tools || need_apt+=(rocksdb-tools)
 installed python3-grpcio || need_apt+=(python3-grpcio)
 installed python3-protobuf || need_apt+=(python3-protobuf)
+installed python3-prometheus-client || need_apt+=(python3-prometheus-client)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "== installing ${need_apt[*]}"
   as_root apt-get update -qq

@@ -54,6 +54,7 @@ public sealed partial class RaftNamespaceBackend
     private IDisposable? _peerRegistration;
     private GrpcRaftTransport? _transport;
     private RocksRaftLogStore? _log;
+    private Diagnostics.RaftMetrics? _metrics;
     private FileRaftFaults? _faults;
 
     private string? _disagreement;
@@ -136,6 +137,7 @@ public sealed partial class RaftNamespaceBackend
                 _log = log,
                 _faults = faults,
                 _recoveryMode = options.RecoveryMode,
+                _metrics = new Diagnostics.RaftMetrics(options.Namespace, driver, stateMachine, topology),
             };
             driver.Start();
             return started;

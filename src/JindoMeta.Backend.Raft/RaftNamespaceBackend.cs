@@ -180,6 +180,7 @@ public sealed partial class RaftNamespaceBackend : INamespaceBackend
     public async ValueTask DisposeAsync()
     {
         await _leaderWatch.DisposeAsync().ConfigureAwait(false);
+        _metrics?.Dispose(); // a scrape must not read a driver being stopped
         _peerRegistration?.Dispose(); // peers' streams for this namespace now get UNAVAILABLE
 
         await _driver.DisposeAsync().ConfigureAwait(false);

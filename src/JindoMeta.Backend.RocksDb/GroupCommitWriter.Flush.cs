@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JindoMeta.Namespace.Errors;
 using JindoMeta.RocksDb;
 
@@ -39,9 +40,11 @@ internal sealed partial class GroupCommitWriter
         {
             try
             {
+                var started = Stopwatch.GetTimestamp();
                 _store.Database.Write(group.Batch, _options.SyncWrites);
                 if (_options.SyncWrites)
                 {
+                    _metrics.SyncedWrite(Stopwatch.GetElapsedTime(started));
                     Interlocked.Increment(ref _syncedWrites);
                 }
 
@@ -55,6 +58,7 @@ internal sealed partial class GroupCommitWriter
             }
         }
 
+        _metrics.GroupCommitted(group.Commands.Count);
         Interlocked.Increment(ref _groups);
         Interlocked.Add(ref _commands, group.Commands.Count);
         var failure = _failure;

@@ -34,6 +34,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
     private readonly RetryCache _retryCache = new(RetryCacheLimits.Default);
     private readonly Thread _executor;
     private readonly Thread _flusher;
+    private readonly GroupCommitMetrics _metrics;
 
     // Both threads sleep on events with spin count 0: spinning would steal a core from the callers on a
     // 2-core machine (a profile showed a quarter of the writer's time in Task.SpinWait).
@@ -62,6 +63,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
             FullMode = BoundedChannelFullMode.Wait,
         });
         _cache = new DirectoryCache(new RocksDbNamespaceState(store), capacity: 65_536);
+        _metrics = new GroupCommitMetrics(store, options);
         _executor = new Thread(RunExecutor) { IsBackground = true, Name = "jindometa-executor" };
         _flusher = new Thread(RunFlusher) { IsBackground = true, Name = "jindometa-flusher" };
         _flusher.Start();
@@ -121,6 +123,7 @@ internal sealed partial class GroupCommitWriter : IDisposable
         _stopping = true;
         _flushRequested.Set();
         _flusher.Join();
+        _metrics.Dispose();
         _wake.Dispose();
         _flushRequested.Dispose();
     }

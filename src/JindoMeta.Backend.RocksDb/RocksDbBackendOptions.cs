@@ -8,6 +8,9 @@ public sealed record RocksDbBackendOptions
     /// <summary>The RocksDB directory of this namespace; created on first start.</summary>
     public required string DataDirectory { get; init; }
 
+    /// <summary>The namespace served, as the metrics' namespace label.</summary>
+    public string NamespaceName { get; init; } = "";
+
     /// <summary>Storage tunings (write buffer, block cache, bloom filter, WAL limits, compression, statistics).</summary>
     public RocksDbOptions Storage { get; init; } = new();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using JindoMeta.Backend.Raft.Snapshots;
 using JindoMeta.Raft;
 
@@ -85,9 +86,11 @@ public sealed partial class RocksRaftLogStore
                 return;
             }
 
+            var started = Stopwatch.GetTimestamp();
             _database.Write(_batch, sync);
             if (sync)
             {
+                Diagnostics.RaftLogMetrics.SyncedAppend(Stopwatch.GetElapsedTime(started));
                 SyncedWrites++;
             }
 

@@ -28,7 +28,7 @@ public sealed partial class JindoMetaDaemon : IDisposable
         Directory.CreateDirectory(dataDirectory);
         var start = new ProcessStartInfo("dotnet",
             [Path.Combine(AppContext.BaseDirectory, "jindometa.dll"), "-D", $"namespace.data.dir={dataDirectory}", "-D", "namespace.log.dir=",
-             "-D", $"namespace.rpc.bind-host={host}", "-D", $"namespace.rpc.port={port}", "-D", "namespace.log.level=warning",
+             "-D", $"namespace.rpc.bind-host={host}", "-D", $"namespace.rpc.port={port}", "-D", "namespace.metrics.port=0", "-D", "namespace.log.level=warning",
              "-D", "namespace.permissions.superuser=root", .. extraArguments])
         {
             RedirectStandardOutput = true,

@@ -55,6 +55,8 @@ public static class ConfigKeys
     public const string OtsHighAvailability = "namespace.backend.ots.ha";
     public const string OtsLease = "namespace.backend.ots.lease-ms";
     public const string OtsCacheEntries = "namespace.backend.ots.cache-entries";
+    public const string MetricsEnabled = "namespace.metrics.enabled";
+    public const string MetricsPort = "namespace.metrics.port";
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
@@ -105,6 +107,8 @@ public static class ConfigKeys
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),
         new(OtsAccessSecret, null, "Tablestore access key secret.", NonEmpty, Secret: true),
         new(OtsStsToken, null, "Tablestore STS security token, with a temporary access key.", NonEmpty, Secret: true),
+        new(MetricsEnabled, "true", "Serve Prometheus metrics (per-call counts, errors by code, latency histograms, group commit, raft, uploader, RocksDB, .NET runtime) on namespace.metrics.port.", Boolean),
+        new(MetricsPort, "8104", "Metrics port: plain HTTP/1.1, GET /metrics in the Prometheus text format, on namespace.rpc.bind-host. It serves nothing else, and the RPC port does not serve /metrics.", Integer(0, 65535)),
     ];
 
     private static readonly Dictionary<string, ConfigKey> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

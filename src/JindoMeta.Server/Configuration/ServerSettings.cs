@@ -53,6 +53,9 @@ public sealed record ServerSettings
     /// <summary>How long the replica's checkpoint must stand still before recovery puts back an unfinished run's rows.</summary>
     public TimeSpan RecoveryWriterQuiet { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The metrics listener's port (<see cref="ConfigKeys.MetricsPort"/>); null when metrics are off.</summary>
+    public int? MetricsPort { get; init; }
+
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
@@ -91,6 +94,7 @@ public sealed record ServerSettings
             Recovery = RecoveryTarget(config, backend),
             RecoveryWriterQuiet = TimeSpan.FromSeconds(Long(config, ConfigKeys.RecoveryWriterQuiet)),
             FeedRetentionEntries = Long(config, ConfigKeys.FeedRetention),
+            MetricsPort = Bool(config, ConfigKeys.MetricsEnabled) ? Int(config, ConfigKeys.MetricsPort) : null,
             Namespaces = namespaces,
             BackendType = backend,
             Raft = raft,

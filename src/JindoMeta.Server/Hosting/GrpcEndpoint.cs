@@ -33,6 +33,11 @@ public static class GrpcEndpoint
             grpc.MaxReceiveMessageSize = settings.MaxMessageSize;
             grpc.MaxSendMessageSize = settings.MaxMessageSize;
             grpc.EnableDetailedErrors = false; // an unexpected exception reaches the client as UNKNOWN, without its text
+            if (settings.MetricsPort is not null)
+            {
+                grpc.Interceptors.Add<Metrics.RpcMetricsInterceptor>(); // outermost: it counts what the client is answered
+            }
+
             grpc.Interceptors.Add<HandlerFailureInterceptor>();
         });
         builder.Services.AddGrpcReflection();

@@ -50,6 +50,8 @@ public static class JindoMetaServer
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true); // we print our own start line
             GrpcEndpoint.Configure(builder, settings);
+            var metrics = settings.MetricsPort is null ? null : Metrics.MetricsEndpoint.Configure(builder, settings);
+            using var replicaMetrics = metrics is null ? null : new Metrics.ReplicaMetrics(uploaders, recoveries);
 
             var health = new HealthRpcService();
             var advertised = new AdvertisedAddress($"{Environment.MachineName}:{settings.Port}");
@@ -80,6 +82,11 @@ public static class JindoMetaServer
                 }
             }
 
+            if (metrics is not null)
+            {
+                Metrics.MetricsEndpoint.Map(app, metrics);
+            }
+
             GrpcEndpoint.Map(app);
             using var serving = new ServingStatusPublisher(health, registry);
             app.Lifetime.ApplicationStopping.Register(() =>
@@ -96,8 +103,11 @@ public static class JindoMetaServer
             catch (IOException e)
             {
                 var reason = e.InnerException is AddressInUseException ? "the address is already in use (is another jindometa running?)" : e.Message;
-                var line = $"cannot listen on {settings.BindAddress}:{settings.Port}: {reason}; choose another port with {ConfigKeys.RpcPort} " +
-                    $"(-D {ConfigKeys.RpcPort}=PORT) or another address with {ConfigKeys.BindHost}";
+                var (failedPort, portKey) = metrics is not null && e.Message.Contains($":{metrics.ConfiguredPort}", StringComparison.Ordinal) && metrics.ConfiguredPort != settings.Port
+                    ? (metrics.ConfiguredPort, ConfigKeys.MetricsPort) // Kestrel names the address it could not bind
+                    : (settings.Port, ConfigKeys.RpcPort);
+                var line = $"cannot listen on {settings.BindAddress}:{failedPort}: {reason}; choose another port with {portKey} " +
+                    $"(-D {portKey}=PORT) or another address with {ConfigKeys.BindHost}";
                 return await FailAsync(logger, line).ConfigureAwait(false);
             }
 
@@ -107,6 +117,12 @@ public static class JindoMetaServer
             logger.Information(
                 "JindoMeta serving {Namespaces} on {Address}:{Port} (backend {Backend}, data {DataDirectory})",
                 string.Join(",", settings.Namespaces), settings.BindAddress, port, settings.BackendType, settings.DataDirectory);
+            if (metrics is not null)
+            {
+                // Before the serving line: whoever waits for that one has seen this one too.
+                Console.Out.WriteLine($"jindometa: metrics on http://{Loopback(settings.BindAddress)}:{metrics.Port}{Metrics.MetricsEndpoint.Path}");
+            }
+
             Console.Out.WriteLine($"jindometa: serving on {Loopback(settings.BindAddress)}:{port}");
             Console.Out.Flush();
             SystemdNotifier.Notify("READY=1");
@@ -246,6 +262,7 @@ public static class JindoMetaServer
                 var options = new RocksDbBackendOptions
                 {
                     DataDirectory = settings.StoreDirectory(name),
+                    NamespaceName = name,
                     Storage = settings.RocksDb,
                     SyncWrites = settings.SyncWrites,
                     MaxCommandsPerBatch = settings.MaxBatchCommands,

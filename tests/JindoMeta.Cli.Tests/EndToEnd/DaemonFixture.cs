@@ -38,7 +38,7 @@ public sealed class DaemonFixture : IAsyncLifetime
         foreach (var arg in new[]
         {
             Path.Combine(BinaryDirectory, "jindometa.dll"),
-            "-D", $"jfs.namespaces={Namespace}", "-D", $"namespace.data.dir={_dataDirectory}", "-D", "namespace.rpc.port=0",
+            "-D", $"jfs.namespaces={Namespace}", "-D", $"namespace.data.dir={_dataDirectory}", "-D", "namespace.rpc.port=0", "-D", "namespace.metrics.port=0",
             "-D", "namespace.rpc.bind-host=127.0.0.1", "-D", "namespace.log.dir=", "-D", "namespace.log.level=warning",
             "-D", $"namespace.permissions.superuser={Admin}", "-D", "hadoop.user.group.static.mapping.overrides=admin=supergroup;bob=staff",
             "-D", "namespace.backend.rocksdb.sync-writes=false",

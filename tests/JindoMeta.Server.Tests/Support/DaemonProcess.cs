@@ -26,6 +26,9 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     public string Address => $"{Host}:{Port}";
 
+    /// <summary>http://host:port/metrics as the daemon printed it; null when metrics are off.</summary>
+    public string? MetricsUrl { get; private set; }
+
     public bool HasExited => _process.HasExited;
 
     public string Output
@@ -82,6 +85,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             "-D", "namespace.log.dir=",
             "-D", "namespace.rpc.bind-host=127.0.0.1",
             "-D", "namespace.rpc.port=0",
+            "-D", "namespace.metrics.port=0", // daemons run side by side: the default 8104 would be taken
             "-D", "namespace.permissions.superuser=root",
         };
         arguments.AddRange(extraArguments);
@@ -197,6 +201,11 @@ public sealed partial class DaemonProcess : IAsyncDisposable
             _output.AppendLine(line);
         }
 
+        if (ready && MetricsLine().Match(line) is { Success: true } metrics)
+        {
+            MetricsUrl = metrics.Groups[1].Value; // printed before the serving line
+        }
+
         if (ready && ServingLine().Match(line) is { Success: true } match)
         {
             Host = match.Groups[1].Value;
@@ -215,4 +224,7 @@ public sealed partial class DaemonProcess : IAsyncDisposable
 
     [GeneratedRegex(@"^jindometa: serving on ([0-9.]+):(\d+)$")]
     private static partial Regex ServingLine();
+
+    [GeneratedRegex(@"^jindometa: metrics on (http://[0-9.]+:\d+/metrics)$")]
+    private static partial Regex MetricsLine();
 }
