@@ -12,11 +12,15 @@ public sealed partial class JindoMetaDaemon : IDisposable
 {
     private readonly StringBuilder _output = new();
 
-    private JindoMetaDaemon(Process process, string address)
+    private JindoMetaDaemon(Process process, string address, string? metricsUrl)
     {
         Process = process;
         Address = address;
+        MetricsUrl = metricsUrl;
     }
+
+    /// <summary>http://host:port/metrics as the daemon printed it; null when metrics are off.</summary>
+    public string? MetricsUrl { get; }
 
     public Process Process { get; }
 
@@ -46,7 +50,8 @@ public sealed partial class JindoMetaDaemon : IDisposable
                 if (ServingLine().Match(line) is { Success: true } match)
                 {
                     _ = process.StandardOutput.ReadToEndAsync();
-                    return new JindoMetaDaemon(process, $"{match.Groups[1].Value}:{match.Groups[2].Value}");
+                    var metrics = MetricsLine().Match(seen.ToString());
+                    return new JindoMetaDaemon(process, $"{match.Groups[1].Value}:{match.Groups[2].Value}", metrics.Success ? metrics.Groups[1].Value : null);
                 }
 
                 seen.AppendLine(line);
@@ -95,4 +100,7 @@ public sealed partial class JindoMetaDaemon : IDisposable
 
     [GeneratedRegex(@"^jindometa: serving on ([0-9.]+):(\d+)$")]
     private static partial Regex ServingLine();
+
+    [GeneratedRegex(@"^jindometa: metrics on (http://\S+/metrics)\r?$", RegexOptions.Multiline)]
+    private static partial Regex MetricsLine();
 }
