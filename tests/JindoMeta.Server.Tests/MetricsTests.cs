@@ -128,6 +128,23 @@ public sealed class MetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_metrics_port_in_use_stops_start_up_naming_the_metrics_port_key()
+    {
+        using var squatter = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var port = ((IPEndPoint)squatter.LocalEndpoint).Port;
+
+        var (exitCode, _, stderr) = await DaemonProcess.RunToExitAsync(null,
+            "-D", $"namespace.data.dir={_temp.Sub("data")}", "-D", "namespace.log.dir=", "-D", "namespace.rpc.bind-host=127.0.0.1",
+            "-D", "namespace.rpc.port=0", "-D", $"namespace.metrics.port={port}");
+
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"jindometa: cannot listen on 127.0.0.1:{port}: the address is already in use", line, StringComparison.Ordinal);
+        Assert.Contains("namespace.metrics.port", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_metrics_disabled_no_metrics_listener_is_opened()
     {
         await using var daemon = await DaemonProcess.StartAsync(_temp.Sub("data"), "-D", "namespace.metrics.enabled=false");
@@ -136,7 +153,7 @@ public sealed class MetricsTests : IDisposable
         await client.MkdirsAsync("/still-served");
 
         Assert.Null(daemon.MetricsUrl);
-        Assert.DoesNotContain("metrics on", daemon.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("metrics serving on", daemon.Output, StringComparison.Ordinal);
     }
 
     [Fact]

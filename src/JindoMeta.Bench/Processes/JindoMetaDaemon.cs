@@ -101,6 +101,6 @@ public sealed partial class JindoMetaDaemon : IDisposable
     [GeneratedRegex(@"^jindometa: serving on ([0-9.]+):(\d+)$")]
     private static partial Regex ServingLine();
 
-    [GeneratedRegex(@"^jindometa: metrics on (http://\S+/metrics)\r?$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^jindometa: metrics serving on (http://\S+/metrics)\r?$", RegexOptions.Multiline)]
     private static partial Regex MetricsLine();
 }

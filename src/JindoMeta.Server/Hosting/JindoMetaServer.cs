@@ -119,8 +119,9 @@ public static class JindoMetaServer
                 string.Join(",", settings.Namespaces), settings.BindAddress, port, settings.BackendType, settings.DataDirectory);
             if (metrics is not null)
             {
-                // Before the serving line: whoever waits for that one has seen this one too.
-                Console.Out.WriteLine($"jindometa: metrics on http://{Loopback(settings.BindAddress)}:{metrics.Port}{Metrics.MetricsEndpoint.Path}");
+                // Before the serving line (whoever waits for that one has seen this one too), and with "serving on" in it, which
+                // tests and scripts that want only the RPC line or only the error lines already skip.
+                Console.Out.WriteLine($"jindometa: metrics serving on http://{Loopback(settings.BindAddress)}:{metrics.Port}{Metrics.MetricsEndpoint.Path}");
             }
 
             Console.Out.WriteLine($"jindometa: serving on {Loopback(settings.BindAddress)}:{port}");

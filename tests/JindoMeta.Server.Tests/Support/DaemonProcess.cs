@@ -225,6 +225,6 @@ public sealed partial class DaemonProcess : IAsyncDisposable
     [GeneratedRegex(@"^jindometa: serving on ([0-9.]+):(\d+)$")]
     private static partial Regex ServingLine();
 
-    [GeneratedRegex(@"^jindometa: metrics on (http://[0-9.]+:\d+/metrics)$")]
+    [GeneratedRegex(@"^jindometa: metrics serving on (http://[0-9.]+:\d+/metrics)$")]
     private static partial Regex MetricsLine();
 }
