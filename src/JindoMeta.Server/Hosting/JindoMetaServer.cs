@@ -56,9 +56,9 @@ public static class JindoMetaServer
             var health = new HealthRpcService();
             var advertised = new AdvertisedAddress($"{Environment.MachineName}:{settings.Port}");
             builder.Services.AddSingleton(health);
-            var groups = new GroupResolver(settings.GroupOverrides, TimeProvider.System);
-            builder.Services.AddSingleton(new NamespaceRpcService(registry, groups, settings));
-            builder.Services.AddSingleton(new AdminRpcService(registry, groups, settings, advertised, uploaders, recoveries));
+            var authentication = new CallerAuthentication(new GroupResolver(settings.GroupOverrides, TimeProvider.System));
+            builder.Services.AddSingleton(new NamespaceRpcService(registry, authentication, settings));
+            builder.Services.AddSingleton(new AdminRpcService(registry, authentication, settings, advertised, uploaders, recoveries));
 
             await using var app = builder.Build();
             // A peer disagreement may arrive at any time, even before the host runs; stopping a host that has not

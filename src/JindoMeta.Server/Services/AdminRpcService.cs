@@ -8,7 +8,7 @@ using Proto = JindoMeta.Protos.V1;
 namespace JindoMeta.Server.Services;
 
 /// <summary>jindometa.v1.AdminService: what `jindo jfs -metaStatus [-detail]` shows, and `-transferLeader`.</summary>
-public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings, AdvertisedAddress advertised,
+public sealed class AdminRpcService(NamespaceRegistry registry, CallerAuthentication authentication, ServerSettings settings, AdvertisedAddress advertised,
     ReplicaJobs<INamespaceUpload>? uploaders = null, ReplicaJobs<INamespaceRecovery>? recoveries = null)
     : Proto.AdminService.AdminServiceBase
 {
@@ -102,7 +102,7 @@ public sealed class AdminRpcService(NamespaceRegistry registry, GroupResolver gr
 
     private void RequireSuperUser(ServerCallContext context, string action)
     {
-        var caller = CallerIdentification.Identify(context, groups);
+        var caller = authentication.Authenticate(context).Identity;
         if (!settings.Permissions.IsSuperUser(caller))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,

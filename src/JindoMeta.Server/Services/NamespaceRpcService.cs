@@ -10,7 +10,7 @@ namespace JindoMeta.Server.Services;
 
 /// <summary>
 /// jindometa.v1.NamespaceService: turns each request into a namespace command or read on the right backend,
-/// with the caller identified by <see cref="CallerIdentification"/>.
+/// with the caller identified by <see cref="CallerAuthentication"/>.
 /// Errors leave through <see cref="ErrorMapping"/> only.
 /// </summary>
 /// <remarks>
@@ -19,7 +19,7 @@ namespace JindoMeta.Server.Services;
 /// answers a retry with the first attempt's outcome. Every mutating call's reply on a backend that keeps the cache
 /// carries the trailer `jindo-retry-cache: 1`, which is what lets a client resend a call whose outcome is unknown.
 /// </remarks>
-public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolver groups, ServerSettings settings) : Proto.NamespaceService.NamespaceServiceBase
+public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthentication authentication, ServerSettings settings) : Proto.NamespaceService.NamespaceServiceBase
 {
     public const string ClientIdHeader = "x-jindo-client-id";
     public const string CallIdHeader = "x-jindo-call-id";
@@ -131,7 +131,7 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, GroupResolve
     /// <summary>The one place a call's identity and namespace are decided.</summary>
     private (INamespaceBackend Backend, CallerIdentity Caller) Begin(string namespaceName, ServerCallContext context)
     {
-        var caller = CallerIdentification.Identify(context, groups);
-        return (ErrorMapping.Unwrap(registry.Find(namespaceName)), caller);
+        var caller = authentication.Authenticate(context);
+        return (ErrorMapping.Unwrap(registry.Find(namespaceName)), caller.Identity);
     }
 }
