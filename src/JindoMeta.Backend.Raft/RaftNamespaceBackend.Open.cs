@@ -98,6 +98,7 @@ public sealed partial class RaftNamespaceBackend
                 Group = options.Namespace,
                 Logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance,
                 Faults = faults,
+                Tls = options.PeerHost.Tls,
             };
             transportOptions.ValidateAgainst(raft);
             transport = new GrpcRaftTransport(transportOptions);

@@ -75,5 +75,10 @@ public static class CliApplication
             error.WriteLine($"jindo: {e.Message}");
             return FsShell.UsageExitCode;
         }
+        catch (InvalidDataException e)
+        {
+            error.WriteLine($"jindo: {e.Message}"); // a TLS file that does not load
+            return 1;
+        }
     }
 }

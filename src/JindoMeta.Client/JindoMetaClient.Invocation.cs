@@ -62,6 +62,12 @@ public sealed partial class JindoMetaClient
             }
 
             var action = RetryRule.Decide(failure, safety, remembered: identified && ServersRememberCalls);
+            if (HandshakeFailure(failure) is { } handshake)
+            {
+                // Trust is configuration, not a passing fault: retrying cannot help.
+                throw new JindoMetaException(StatusCode.Unavailable, JindoErrorCode.None, $"TLS handshake with {address} failed: {handshake}", address, failure);
+            }
+
             if (action == RetryAction.Fail)
             {
                 throw ToException(failure, address, attempt);
@@ -137,11 +143,11 @@ public sealed partial class JindoMetaClient
         }
     }
 
-    private GrpcChannel ChannelFor(string address) => _channels.GetOrAdd(address, static (a, options) => CreateChannel(a, options), Options);
+    private GrpcChannel ChannelFor(string address) => _channels.GetOrAdd(address, static (a, client) => CreateChannel(a, client.Options, client._tls), this);
 
-    /// <summary>One HTTP/2 channel per server, cleartext (TLS comes with authentication), opened on first use.</summary>
-    private static GrpcChannel CreateChannel(string address, JindoMetaClientOptions options) =>
-        GrpcChannel.ForAddress($"http://{address}", new GrpcChannelOptions
+    /// <summary>One HTTP/2 channel per server, cleartext or TLS, opened on first use.</summary>
+    private static GrpcChannel CreateChannel(string address, JindoMetaClientOptions options, ClientTls? tls) =>
+        GrpcChannel.ForAddress(tls is null ? $"http://{address}" : $"https://{address}", new GrpcChannelOptions
         {
             HttpHandler = WrapHandler(options, new SocketsHttpHandler
             {
@@ -152,6 +158,7 @@ public sealed partial class JindoMetaClient
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 KeepAlivePingDelay = TimeSpan.FromSeconds(60),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+                SslOptions = tls?.HandshakeOptions() ?? new System.Net.Security.SslClientAuthenticationOptions(),
             }),
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,
             DisposeHttpClient = true,
@@ -214,6 +221,13 @@ public sealed partial class JindoMetaClient
         }
 
         return new JindoMetaException(status ?? failure.StatusCode, code, message, address, failure);
+    }
+
+    /// <summary>Why a TLS handshake failed (our own check's reason when it refused the server), or null when it did not.</summary>
+    private string? HandshakeFailure(RpcException failure)
+    {
+        var rejected = RetryRule.TransportCauses(failure).OfType<System.Security.Authentication.AuthenticationException>().FirstOrDefault();
+        return rejected is null ? null : _tls?.LastRefusal ?? rejected.Message;
     }
 
     /// <summary>What the socket said ("Connection refused"), clearer than gRPC's "Error connecting to subchannel."</summary>

@@ -11,12 +11,14 @@ namespace JindoMeta.Client;
 public sealed partial class JindoMetaClient : IDisposable
 {
     private readonly string _clientIdText;
+    private readonly ClientTls? _tls;
 
     public JindoMetaClient(JindoMetaClientOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        _tls = options.Tls is { } tls ? new ClientTls(tls) : null;
         _addresses = [.. options.Addresses];
         _preferred = _addresses[0];
         ClientId = new Guid(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));

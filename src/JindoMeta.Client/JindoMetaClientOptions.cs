@@ -30,6 +30,9 @@ public sealed class JindoMetaClientOptions
     /// <summary>Largest reply accepted (a listing page of 5,000 entries is about 1 MB); the server's default limit is 16 MB.</summary>
     public int MaxReceiveMessageSize { get; set; } = 16 << 20;
 
+    /// <summary>TLS towards the servers (they run namespace.security.authentication = tls); null: cleartext.</summary>
+    public ClientTlsOptions? Tls { get; set; }
+
     /// <summary>
     /// Wraps each channel's HTTP transport (tests drop or delay replies with it; diagnostics may log). Null: the
     /// transport as is.

@@ -43,6 +43,9 @@ public sealed class GrpcRaftTransportOptions
     /// <summary>Cap of the reconnect delay. 1 s: a restarted peer is reached within about one election timeout.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Mutual TLS with the peers (the peer host's); null: cleartext.</summary>
+    public RaftPeerTls? Tls { get; init; }
+
     /// <summary>Test-only fault injection (see <see cref="IRaftNetworkFaults"/>); null in production.</summary>
     public IRaftNetworkFaults? Faults { get; init; }
 

@@ -42,7 +42,7 @@ internal sealed class PeerSender : IAsyncDisposable
             { RaftPeerHeaders.ConfigurationFingerprint, fingerprint },
             { RaftPeerHeaders.Group, options.Group },
         };
-        _channel = GrpcChannel.ForAddress(PeerUri(peer), new GrpcChannelOptions
+        _channel = GrpcChannel.ForAddress(PeerUri(peer, options.Tls is not null), new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
             {
@@ -54,6 +54,7 @@ internal sealed class PeerSender : IAsyncDisposable
                 KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
                 ConnectTimeout = TimeSpan.FromSeconds(2),
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                SslOptions = options.Tls?.ClientOptions() ?? new System.Net.Security.SslClientAuthenticationOptions(),
             },
             MaxSendMessageSize = options.MaxGrpcMessageBytes,
             MaxReceiveMessageSize = options.MaxGrpcMessageBytes,
@@ -103,10 +104,10 @@ internal sealed class PeerSender : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private static Uri PeerUri(RaftMember peer)
+    private static Uri PeerUri(RaftMember peer, bool tls)
     {
         var host = peer.Host.Contains(':', StringComparison.Ordinal) ? $"[{peer.Host}]" : peer.Host;
-        return new Uri(string.Create(CultureInfo.InvariantCulture, $"http://{host}:{peer.Port}"));
+        return new Uri(string.Create(CultureInfo.InvariantCulture, $"{(tls ? "https" : "http")}://{host}:{peer.Port}"));
     }
 
     private async Task RunAsync()

@@ -30,6 +30,9 @@ public sealed class RaftPeerHost : IAsyncDisposable
 
     public int Port => EndPoint.Port;
 
+    /// <summary>Mutual TLS with the peers; the senders of every group on this listener use it too.</summary>
+    public RaftPeerTls? Tls { get; init; }
+
     /// <summary>The raft groups this listener routes to.</summary>
     public required RaftPeerReceivers Receivers { get; init; }
 
@@ -39,7 +42,13 @@ public sealed class RaftPeerHost : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = typeof(RaftPeerHost).Assembly.GetName().Name });
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        builder.WebHost.UseKestrelCore();
+        if (options.Tls is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null; // a peer stream is one endless body; gRPC bounds each message
@@ -50,7 +59,19 @@ public sealed class RaftPeerHost : IAsyncDisposable
             kestrel.Limits.Http2.InitialConnectionWindowSize = 32 << 20;
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(10);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(5);
-            kestrel.Listen(options.Address, options.Port, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(options.Address, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                if (options.Tls is { } tls)
+                {
+                    listen.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificateSelector = (_, _) => tls.Certificate.Current,
+                        ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate,
+                        ClientCertificateValidation = (certificate, _, _) => tls.AcceptIncoming(certificate),
+                    });
+                }
+            });
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddSingleton(options.Receivers);
@@ -75,7 +96,7 @@ public sealed class RaftPeerHost : IAsyncDisposable
             throw;
         }
 
-        return new RaftPeerHost(app, BoundEndPoint(app, options), options.ShutdownTimeout) { Receivers = options.Receivers };
+        return new RaftPeerHost(app, BoundEndPoint(app, options), options.ShutdownTimeout) { Receivers = options.Receivers, Tls = options.Tls };
     }
 
     /// <summary>Stops listening: open peer streams end with UNAVAILABLE (their senders reconnect with backoff).</summary>

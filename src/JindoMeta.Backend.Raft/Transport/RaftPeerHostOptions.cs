@@ -22,6 +22,9 @@ public sealed class RaftPeerHostOptions
     /// <summary>How long a stop waits for open streams to end. 5 s (they end at once: the service watches the stop).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Mutual TLS with the peers (the same object the senders use); null: cleartext HTTP/2.</summary>
+    public RaftPeerTls? Tls { get; init; }
+
     /// <summary>Adds log providers for Kestrel and gRPC (none by default: the host's own log stays quiet).</summary>
     public Action<ILoggingBuilder>? ConfigureLogging { get; init; }
 }

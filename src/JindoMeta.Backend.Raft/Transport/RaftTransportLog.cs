@@ -22,4 +22,7 @@ internal static partial class RaftTransportLog
 
     [LoggerMessage(EventId = 8110, Level = LogLevel.Error, Message = "Refused a raft peer stream: {Description}")]
     public static partial void StreamRefused(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 8111, Level = LogLevel.Error, Message = "Refused an {Direction} raft peer connection: {Problem} (namespace.security.tls.ca-file)")]
+    public static partial void PeerCertificateRefused(ILogger logger, string direction, string problem);
 }

@@ -5,11 +5,16 @@ namespace JindoMeta.Cli.Configuration;
 
 /// <summary>
 /// Where the CLI finds the servers and how long it waits, from (first wins): --rpc-address / --timeout / --user,
-/// -D key=value, the environment (JINDO_RPC_ADDRESS, JINDO_RPC_TIMEOUT, HADOOP_USER_NAME), the file
+/// -D key=value, the environment (JINDO_RPC_ADDRESS, JINDO_RPC_TIMEOUT, HADOOP_USER_NAME, JINDO_TLS_CA_FILE,
+/// JINDO_TLS_CERT_FILE, JINDO_TLS_KEY_FILE), the file
 /// $JINDO_CONF_DIR/jindometa.cfg (key = value lines, # comments), then the defaults.
 /// </summary>
-public sealed record CliSettings(IReadOnlyList<string> Addresses, string RpcAddressValue, string User, TimeSpan Deadline)
+public sealed record CliSettings(IReadOnlyList<string> Addresses, string RpcAddressValue, string User, TimeSpan Deadline, ClientTlsOptions? Tls = null)
 {
+    /// <summary>The CA bundle the servers' certificates must be issued by; set: the CLI speaks TLS.</summary>
+    public const string TlsCaFileKey = "jfs.namespace.client.tls.ca-file";
+    public const string TlsCertificateFileKey = "jfs.namespace.client.tls.cert-file";
+    public const string TlsKeyFileKey = "jfs.namespace.client.tls.key-file";
     public const string ConfigFileName = "jindometa.cfg";
     public const string DeadlineKey = "jfs.namespace.client.deadline-seconds";
     public const string UserKey = "hadoop.user.name";
@@ -32,10 +37,24 @@ public sealed record CliSettings(IReadOnlyList<string> Addresses, string RpcAddr
         }
 
         var user = options.User ?? options.Definitions.GetValueOrDefault(UserKey) ?? JindoMetaClientOptions.DefaultUser();
-        return new CliSettings(addresses, rpcAddress, user, TimeSpan.FromSeconds(deadline));
+        var caFile = Lookup(TlsCaFileKey, null, "JINDO_TLS_CA_FILE");
+        var certificateFile = Lookup(TlsCertificateFileKey, null, "JINDO_TLS_CERT_FILE");
+        var keyFile = Lookup(TlsKeyFileKey, null, "JINDO_TLS_KEY_FILE");
+        if (caFile is null && (certificateFile ?? keyFile) is not null)
+        {
+            throw new FormatException($"a client certificate ({TlsCertificateFileKey}) is for TLS: set {TlsCaFileKey} (the servers' CA bundle) too");
+        }
+
+        if ((certificateFile is null) != (keyFile is null))
+        {
+            throw new FormatException($"{TlsCertificateFileKey} and {TlsKeyFileKey} go together: set both or neither");
+        }
+
+        var tls = caFile is null ? null : new ClientTlsOptions { CaFile = caFile, CertificateFile = certificateFile, KeyFile = keyFile };
+        return new CliSettings(addresses, rpcAddress, user, TimeSpan.FromSeconds(deadline), tls);
     }
 
-    public JindoMetaClientOptions ToClientOptions() => new() { Addresses = Addresses, User = User, Deadline = Deadline };
+    public JindoMetaClientOptions ToClientOptions() => new() { Addresses = Addresses, User = User, Deadline = Deadline, Tls = Tls };
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

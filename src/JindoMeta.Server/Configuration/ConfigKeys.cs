@@ -58,6 +58,16 @@ public static class ConfigKeys
     public const string MetricsEnabled = "namespace.metrics.enabled";
     public const string MetricsPort = "namespace.metrics.port";
 
+    public const string Authentication = "namespace.security.authentication";
+    public const string TlsCertificateFile = "namespace.security.tls.cert-file";
+    public const string TlsKeyFile = "namespace.security.tls.key-file";
+    public const string TlsCaFile = "namespace.security.tls.ca-file";
+    public const string TlsClientAuth = "namespace.security.tls.client-auth";
+    public const string TlsUserFrom = "namespace.security.tls.user-from";
+
+    /// <summary>Hadoop's proxy-user keys, one family per gateway user: hadoop.proxyuser.USER.users / .groups / .hosts.</summary>
+    public const string ProxyUserPrefix = "hadoop.proxyuser.";
+
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         new(Namespaces, "test", "Namespaces served, comma-separated; each is jfs://NAME/ with its own store.", NameList),
@@ -102,6 +112,12 @@ public static class ConfigKeys
         new(OtsHighAvailability, "false", "ots: active/standby. Run two servers on the same tables: one holds each namespace's lease and serves, the other answers with the active's address (clients follow it: list both in jfs.namespace.server.rpc-address) and takes over when the lease lapses. Off: a second server on a table another serves refuses to start.", Boolean),
         new(OtsLease, "10000", "ots: the lease time in milliseconds: a standby takes over after the lease row has not moved for this long, and an active that could not renew stops answering after 4/5 of it. The failover time is about this.", Integer(500, 600_000)),
         new(OtsCacheEntries, "1000000", "ots: rows the active keeps in memory (reads it can prove current cost no Tablestore call); past it, every row already written is dropped at once.", Integer(1024, 100_000_000)),
+        new(Authentication, "simple", "Who a caller is. simple: the user name the call sends (x-jindo-user), believed as sent (Hadoop's default: anyone who reaches the port may claim any user, the superuser too; fine on loopback or a trusted network only). tls: TLS on the RPC port (and mutual TLS between raft peers) from namespace.security.tls.*; with client-auth=required the user is taken from the client certificate.", OneOf("simple", "tls")),
+        new(TlsCertificateFile, null, "tls: this server's certificate (PEM, leaf first, then intermediates), also presented to raft peers. Reloaded without restart when the file changes: new connections get the new one.", NonEmpty),
+        new(TlsKeyFile, null, "tls: the certificate's private key (PEM, unencrypted; keep it mode 0600). Never printed or logged.", NonEmpty),
+        new(TlsCaFile, null, "tls: the CA bundle (PEM) client certificates and raft peers' certificates must be issued by; the system's roots are not trusted for them. Needed with client-auth=required and on raft.", NonEmpty),
+        new(TlsClientAuth, "required", "tls: required: every connection presents a client certificate issued by namespace.security.tls.ca-file, and the caller is the user it names; x-jindo-user is then honoured only when that user may act as a proxy for the named one (hadoop.proxyuser.*). none: encryption only; the user is x-jindo-user as in simple.", OneOf("required", "none")),
+        new(TlsUserFrom, "cn", "tls: which part of the client certificate names the user. cn: the subject's common name (CN=alice). san-email: the part before '@' of the first e-mail subject alternative name (alice@example.com), as a Kerberos principal's short name.", OneOf("cn", "san-email")),
         new(OtsEndpoint, null, "Tablestore endpoint (async upload, recovery, ots backend).", NonEmpty),
         new(OtsInstance, null, "Tablestore instance name.", NonEmpty),
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),
@@ -113,7 +129,26 @@ public static class ConfigKeys
 
     private static readonly Dictionary<string, ConfigKey> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);
 
-    public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name);
+    public static ConfigKey? Find(string name) => ByName.GetValueOrDefault(name) ?? ProxyUserKey(name);
+
+    /// <summary>hadoop.proxyuser.USER.users / .groups (comma-separated names, * for all) and .hosts (IPs, CIDR ranges,
+    /// host names, * for any): whom USER may act for and from where (Hadoop's impersonation rules).</summary>
+    private static ConfigKey? ProxyUserKey(string name)
+    {
+        if (!name.StartsWith(ProxyUserPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = name[ProxyUserPrefix.Length..];
+        var dot = rest.LastIndexOf('.');
+        if (dot <= 0 || rest[(dot + 1)..] is not ("users" or "groups" or "hosts"))
+        {
+            return null;
+        }
+
+        return new ConfigKey(name, null, "Hadoop proxy user: whom this user may act for, or from which hosts.", Any);
+    }
 
     /// <summary>The known key closest to a misspelt one, for "did you mean".</summary>
     public static string? Closest(string name)

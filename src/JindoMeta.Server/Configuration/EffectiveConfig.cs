@@ -26,6 +26,11 @@ public sealed class EffectiveConfig
 
     public string Required(string key) => this[key] ?? throw new ConfigException($"{key} is not set");
 
+    /// <summary>The keys of a family (such as hadoop.proxyuser.*) that some source set, in name order.</summary>
+    public IEnumerable<(string Key, string Value, ConfigSource Source)> WithPrefix(string prefix) =>
+        _values.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal)
+            .Select(e => (e.Key, e.Value.Value, e.Value.Source));
+
     public ConfigSource SourceOf(string key) => _values.TryGetValue(key, out var entry) ? entry.Source : ConfigSource.Default;
 
     /// <summary>
@@ -74,6 +79,11 @@ public sealed class EffectiveConfig
 
             var shown = key.Secret ? "******" : entry.Value;
             text.Append(key.Name).Append(" = ").Append(shown).Append("   # ").Append(entry.Source.ToString().ToLowerInvariant()).Append('\n');
+        }
+
+        foreach (var (name, value, source) in WithPrefix(ConfigKeys.ProxyUserPrefix))
+        {
+            text.Append(name).Append(" = ").Append(value).Append("   # ").Append(source.ToString().ToLowerInvariant()).Append('\n');
         }
 
         return text.ToString();

@@ -44,6 +44,12 @@ public sealed record ServerSettings
     /// <summary>Where recovery mode reads the replica (the backend's recovery.mode is on; on raft the leader loads it); null when it is off.</summary>
     public JindoMeta.TableStore.TableStoreOptions? Recovery { get; init; }
 
+    /// <summary>TLS on the RPC port and between raft peers (<see cref="ConfigKeys.Authentication"/> = tls); null for simple.</summary>
+    public TlsSettings? Tls { get; init; }
+
+    /// <summary>The hadoop.proxyuser.* rules, applied to callers authenticated by certificate.</summary>
+    public Security.ProxyUsers ProxyUsers { get; init; } = Security.ProxyUsers.None;
+
     /// <summary>The ots backend's table service and lease; null for the other backends.</summary>
     public OtsSettings? Ots { get; init; }
 
@@ -85,6 +91,8 @@ public sealed record ServerSettings
 
         return new ServerSettings
         {
+            Tls = TlsFrom(config, backend),
+            ProxyUsers = Security.ProxyUsers.From(config.WithPrefix(ConfigKeys.ProxyUserPrefix).Select(e => (e.Key, e.Value))),
             Ots = backend == "ots" ? new OtsSettings(
                 TableStoreTarget(config, $"{ConfigKeys.BackendType} = ots"),
                 Bool(config, ConfigKeys.OtsHighAvailability),
@@ -129,6 +137,28 @@ public sealed record ServerSettings
             SyncWrites = Bool(config, ConfigKeys.RocksDbSyncWrites),
             MaxBatchCommands = Int(config, ConfigKeys.RocksDbBatchCommands),
         };
+    }
+
+    private static TlsSettings? TlsFrom(EffectiveConfig config, string backend)
+    {
+        if (config.Required(ConfigKeys.Authentication) != "tls")
+        {
+            return null;
+        }
+
+        string Needed(string key, string why) => config[key] is { Length: > 0 } value
+            ? Path.GetFullPath(value)
+            : throw new ConfigException($"{ConfigKeys.Authentication} = tls needs {key} ({why})");
+
+        var required = config.Required(ConfigKeys.TlsClientAuth) == "required";
+        var caNeededBy = required ? $"{ConfigKeys.TlsClientAuth} = required checks client certificates against it"
+            : backend == "raft" ? "raft peers check each other's certificates against it" : null;
+        return new TlsSettings(
+            Needed(ConfigKeys.TlsCertificateFile, "the server's PEM certificate"),
+            Needed(ConfigKeys.TlsKeyFile, "the PEM private key of that certificate"),
+            caNeededBy is null ? (config[ConfigKeys.TlsCaFile] is { Length: > 0 } ca ? Path.GetFullPath(ca) : null) : Needed(ConfigKeys.TlsCaFile, caNeededBy),
+            required,
+            config.Required(ConfigKeys.TlsUserFrom) == "cn" ? Security.CertificateUserSource.CommonName : Security.CertificateUserSource.EmailLocalPart);
     }
 
     /// <summary>
@@ -232,3 +262,6 @@ public sealed record ServerSettings
 
 /// <summary>The ots backend's settings (<see cref="ConfigKeys.OtsHighAvailability"/>, <see cref="ConfigKeys.OtsLease"/>, <see cref="ConfigKeys.OtsCacheEntries"/>).</summary>
 public sealed record OtsSettings(JindoMeta.TableStore.TableStoreOptions TableStore, bool HighAvailability, TimeSpan Lease, int CacheEntries);
+
+/// <summary>TLS files and client authentication (<see cref="ConfigKeys.Authentication"/> = tls and the namespace.security.tls.* keys).</summary>
+public sealed record TlsSettings(string CertificateFile, string KeyFile, string? CaFile, bool ClientCertificateRequired, Security.CertificateUserSource UserFrom);

@@ -2,7 +2,9 @@ using JindoMeta.Server.Configuration;
 using JindoMeta.Server.Services;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using JindoMeta.Server.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace JindoMeta.Server.Hosting;
@@ -16,8 +18,13 @@ public static class GrpcEndpoint
     /// </summary>
     private const int MaxStreamsPerConnection = 1000;
 
-    public static void Configure(WebApplicationBuilder builder, ServerSettings settings)
+    public static void Configure(WebApplicationBuilder builder, ServerSettings settings, ServerTls? tls)
     {
+        if (tls is not null)
+        {
+            builder.WebHost.UseKestrelHttpsConfiguration();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -26,7 +33,7 @@ public static class GrpcEndpoint
             kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
-            kestrel.Listen(settings.BindAddress, settings.Port, ConfigureListener);
+            kestrel.Listen(settings.BindAddress, settings.Port, listen => ConfigureListener(listen, tls));
         });
         builder.Services.AddGrpc(grpc =>
         {
@@ -43,9 +50,14 @@ public static class GrpcEndpoint
         builder.Services.AddGrpcReflection();
     }
 
-    public static void Map(WebApplication app)
+    public static void Map(WebApplication app, ServerTls? tls)
     {
         ClientAbortLogging.Use(app);
+        if (tls?.Clients is { } clients)
+        {
+            RefuseUncertifiedConnections(app, clients);
+        }
+
         app.MapGrpcService<NamespaceRpcService>();
         app.MapGrpcService<AdminRpcService>();
         app.MapGrpcService<HealthRpcService>();
@@ -53,8 +65,43 @@ public static class GrpcEndpoint
     }
 
     /// <summary>
-    /// HTTP/2 only (h2c, prior knowledge): with Http1AndHttp2 and no TLS Kestrel would fall back to HTTP/1.1,
-    /// which gRPC clients cannot use. TLS, when it comes, is configured here.
+    /// HTTP/2 only: with Http1AndHttp2 and no TLS Kestrel would fall back to HTTP/1.1, which gRPC clients cannot use
+    /// (cleartext is h2c with prior knowledge; TLS negotiates h2 by ALPN). Under TLS the client certificate is asked
+    /// for but not judged in the handshake: a refused handshake tells the client nothing, so the verdict is given per
+    /// call instead, as UNAUTHENTICATED with the reason (<see cref="RefuseUncertifiedConnections"/>).
     /// </summary>
-    private static void ConfigureListener(ListenOptions listen) => listen.Protocols = HttpProtocols.Http2;
+    private static void ConfigureListener(ListenOptions listen, ServerTls? tls)
+    {
+        listen.Protocols = HttpProtocols.Http2;
+        if (tls is not null)
+        {
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificateSelector = (_, _) => tls.Certificate.Current,
+                ClientCertificateMode = tls.Clients is null ? ClientCertificateMode.NoCertificate : ClientCertificateMode.AllowCertificate,
+                ClientCertificateValidation = (_, _, _) => true,
+                SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13,
+            });
+        }
+    }
+
+    /// <summary>
+    /// Every request on the RPC port, whatever the service (health and reflection too), needs a trusted client
+    /// certificate; a refusal is a trailers-only gRPC answer, UNAUTHENTICATED with the reason. The metrics port is
+    /// cleartext and not affected.
+    /// </summary>
+    private static void RefuseUncertifiedConnections(WebApplication app, ClientCertificates clients) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.IsHttps && clients.Check(context.Connection.ClientCertificate).Problem is { } problem)
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "application/grpc";
+                context.Response.Headers["grpc-status"] = "16";
+                context.Response.Headers["grpc-message"] = Uri.EscapeDataString(problem);
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
 }

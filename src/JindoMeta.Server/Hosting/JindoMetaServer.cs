@@ -28,10 +28,21 @@ public static class JindoMetaServer
     {
         using var rootLogger = ServerLogging.CreateLogger(settings);
         var logger = rootLogger.ForContext("SourceContext", "JindoMeta.Server");
+        ServerTls? tls;
+        try
+        {
+            tls = settings.Tls is { } tlsSettings ? ServerTls.Load(tlsSettings, logger) : null;
+        }
+        catch (InvalidDataException e)
+        {
+            return await FailAsync(logger, e.Message).ConfigureAwait(false);
+        }
+
+        WarnOfSimpleAuthentication(settings, logger);
         NamespaceRegistry registry;
         try
         {
-            registry = await OpenNamespacesAsync(settings, rootLogger).ConfigureAwait(false);
+            registry = await OpenNamespacesAsync(settings, tls, rootLogger).ConfigureAwait(false);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or DllNotFoundException or JindoMeta.RocksDb.RocksDbException
             or JindoMeta.TableStore.TableStoreException or HttpRequestException)
@@ -49,14 +60,14 @@ public static class JindoMetaServer
             builder.Services.AddSerilog(rootLogger, dispose: false);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
             builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true); // we print our own start line
-            GrpcEndpoint.Configure(builder, settings);
+            GrpcEndpoint.Configure(builder, settings, tls);
             var metrics = settings.MetricsPort is null ? null : Metrics.MetricsEndpoint.Configure(builder, settings);
             using var replicaMetrics = metrics is null ? null : new Metrics.ReplicaMetrics(uploaders, recoveries);
 
             var health = new HealthRpcService();
             var advertised = new AdvertisedAddress($"{Environment.MachineName}:{settings.Port}");
             builder.Services.AddSingleton(health);
-            var authentication = new CallerAuthentication(new GroupResolver(settings.GroupOverrides, TimeProvider.System));
+            var authentication = new CallerAuthentication(new GroupResolver(settings.GroupOverrides, TimeProvider.System), tls?.Clients, settings.ProxyUsers);
             builder.Services.AddSingleton(new NamespaceRpcService(registry, authentication, settings));
             builder.Services.AddSingleton(new AdminRpcService(registry, authentication, settings, advertised, uploaders, recoveries));
 
@@ -87,7 +98,7 @@ public static class JindoMetaServer
                 Metrics.MetricsEndpoint.Map(app, metrics);
             }
 
-            GrpcEndpoint.Map(app);
+            GrpcEndpoint.Map(app, tls);
             using var serving = new ServingStatusPublisher(health, registry);
             app.Lifetime.ApplicationStopping.Register(() =>
             {
@@ -144,7 +155,19 @@ public static class JindoMetaServer
         return 0;
     }
 
-    private static async Task<NamespaceRegistry> OpenNamespacesAsync(ServerSettings settings, Serilog.Core.Logger rootLogger)
+    /// <summary>Simple authentication believes any user name a caller sends: say so when the port is reachable from elsewhere.</summary>
+    private static void WarnOfSimpleAuthentication(ServerSettings settings, Serilog.ILogger logger)
+    {
+        if (settings.Tls is null && !IPAddress.IsLoopback(settings.BindAddress))
+        {
+            logger.Warning(
+                "Authentication is simple and the RPC port listens on {Address}: anyone who can reach it may act as any user, the superuser {SuperUser} too. " +
+                "Bind to 127.0.0.1 ({BindKey}) or set {AuthenticationKey} = tls with client certificates",
+                settings.BindAddress, settings.Permissions.SuperUser, ConfigKeys.BindHost, ConfigKeys.Authentication);
+        }
+    }
+
+    private static async Task<NamespaceRegistry> OpenNamespacesAsync(ServerSettings settings, ServerTls? tls, Serilog.Core.Logger rootLogger)
     {
         if (settings.Ots is { } ots)
         {
@@ -162,6 +185,9 @@ public static class JindoMetaServer
             Address = settings.BindAddress,
             Port = topology.SelfPeerPort,
             Receivers = new RaftPeerReceivers(),
+            Tls = tls is { Authorities: { } authorities }
+                ? new RaftPeerTls(tls.Certificate, authorities, new Serilog.Extensions.Logging.SerilogLoggerFactory(rootLogger).CreateLogger("JindoMeta.Backend.Raft"))
+                : null,
         }).ConfigureAwait(false);
         var backends = new Dictionary<string, INamespaceBackend>(StringComparer.Ordinal);
         try
