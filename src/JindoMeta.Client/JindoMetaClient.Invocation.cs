@@ -22,7 +22,12 @@ public sealed partial class JindoMetaClient
         where TResponse : class
     {
         var deadline = DateTime.UtcNow + Options.Deadline;
-        var headers = new Metadata { { JindoMetaClientOptions.UserHeader, Options.User } };
+        var headers = new Metadata();
+        if (Options.User is { } user)
+        {
+            headers.Add(JindoMetaClientOptions.UserHeader, user);
+        }
+
         var identified = NamespaceMethods.IsMutating(method.FullName);
         if (identified)
         {

@@ -197,6 +197,7 @@ public sealed partial class JindoMetaClient : IDisposable
         MaxAttempts = 1,
         ConnectTimeout = Options.ConnectTimeout,
         TransportWrapper = Options.TransportWrapper,
+        Tls = Options.Tls,
     });
 
     private static async Task<FileStatus?> StatusOfAsync(Task<FileStatusResponse> call) => (await call.ConfigureAwait(false)).Status;

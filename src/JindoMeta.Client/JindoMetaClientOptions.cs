@@ -10,8 +10,12 @@ public sealed class JindoMetaClientOptions
     /// <summary>The servers to try, in order (see <see cref="RpcAddressList.Parse"/>).</summary>
     public IReadOnlyList<string> Addresses { get; set; } = [RpcAddressList.DefaultValue];
 
-    /// <summary>The Hadoop simple-auth user sent in <c>x-jindo-user</c>. Default: HADOOP_USER_NAME, else the OS user.</summary>
-    public string User { get; set; } = DefaultUser();
+    /// <summary>
+    /// The user sent in <c>x-jindo-user</c>: with simple authentication, who we are; with a client certificate, whom
+    /// we act for (the servers allow it only to proxy users). Null: none sent, only with a client certificate, which
+    /// then names the user. Default: HADOOP_USER_NAME, else the OS user.
+    /// </summary>
+    public string? User { get; set; } = DefaultUser();
 
     /// <summary>Total time for one operation, all retries included.</summary>
     public TimeSpan Deadline { get; set; } = TimeSpan.FromSeconds(30);
@@ -58,7 +62,12 @@ public sealed class JindoMetaClientOptions
             throw new ArgumentException($"No server address given ({RpcAddressList.ConfigKey} is empty).");
         }
 
-        if (string.IsNullOrWhiteSpace(User) || User.Any(c => c is < (char)0x21 or > (char)0x7E))
+        if (User is null && Tls?.CertificateFile is null)
+        {
+            throw new ArgumentException("No user name given: without a client certificate the call must name its user.");
+        }
+
+        if (User is not null && (string.IsNullOrWhiteSpace(User) || User.Any(c => c is < (char)0x21 or > (char)0x7E)))
         {
             throw new ArgumentException($"User name '{User}' must be printable ASCII without spaces (it travels in the {UserHeader} header).");
         }

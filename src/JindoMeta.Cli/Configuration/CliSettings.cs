@@ -9,7 +9,7 @@ namespace JindoMeta.Cli.Configuration;
 /// JINDO_TLS_CERT_FILE, JINDO_TLS_KEY_FILE), the file
 /// $JINDO_CONF_DIR/jindometa.cfg (key = value lines, # comments), then the defaults.
 /// </summary>
-public sealed record CliSettings(IReadOnlyList<string> Addresses, string RpcAddressValue, string User, TimeSpan Deadline, ClientTlsOptions? Tls = null)
+public sealed record CliSettings(IReadOnlyList<string> Addresses, string RpcAddressValue, string? User, TimeSpan Deadline, ClientTlsOptions? Tls = null)
 {
     /// <summary>The CA bundle the servers' certificates must be issued by; set: the CLI speaks TLS.</summary>
     public const string TlsCaFileKey = "jfs.namespace.client.tls.ca-file";
@@ -36,7 +36,6 @@ public sealed record CliSettings(IReadOnlyList<string> Addresses, string RpcAddr
             throw new FormatException($"{DeadlineKey} = '{deadlineText}' must be a number of seconds in (0, 86400]");
         }
 
-        var user = options.User ?? options.Definitions.GetValueOrDefault(UserKey) ?? JindoMetaClientOptions.DefaultUser();
         var caFile = Lookup(TlsCaFileKey, null, "JINDO_TLS_CA_FILE");
         var certificateFile = Lookup(TlsCertificateFileKey, null, "JINDO_TLS_CERT_FILE");
         var keyFile = Lookup(TlsKeyFileKey, null, "JINDO_TLS_KEY_FILE");
@@ -51,6 +50,9 @@ public sealed record CliSettings(IReadOnlyList<string> Addresses, string RpcAddr
         }
 
         var tls = caFile is null ? null : new ClientTlsOptions { CaFile = caFile, CertificateFile = certificateFile, KeyFile = keyFile };
+        // With a client certificate the certificate names us; a user given explicitly (or HADOOP_USER_NAME) asks to act for that one.
+        var user = options.User ?? options.Definitions.GetValueOrDefault(UserKey)
+            ?? (certificateFile is null ? JindoMetaClientOptions.DefaultUser() : NonEmpty(environment("HADOOP_USER_NAME")));
         return new CliSettings(addresses, rpcAddress, user, TimeSpan.FromSeconds(deadline), tls);
     }
 
