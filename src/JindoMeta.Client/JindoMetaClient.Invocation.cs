@@ -40,6 +40,7 @@ public sealed partial class JindoMetaClient
         var retries = 0;
         var electionAnswers = 0;
         HashSet<string>? unreachable = null; // addresses this operation could not connect to
+        HashSet<string>? refusedHandshakes = null; // addresses whose TLS handshake failed
         for (var attempt = 1; ; attempt++)
         {
             RpcException failure;
@@ -69,8 +70,16 @@ public sealed partial class JindoMetaClient
             var action = RetryRule.Decide(failure, safety, remembered: identified && ServersRememberCalls);
             if (HandshakeFailure(failure) is { } handshake)
             {
-                // Trust is configuration, not a passing fault: retrying cannot help.
-                throw new JindoMetaException(StatusCode.Unavailable, JindoErrorCode.None, $"TLS handshake with {address} failed: {handshake}", address, failure);
+                // Trust is configuration, not a passing fault: retrying that server cannot help, another may be fine.
+                (unreachable ??= new(StringComparer.OrdinalIgnoreCase)).Add(address);
+                (refusedHandshakes ??= new(StringComparer.OrdinalIgnoreCase)).Add(address);
+                if (refusedHandshakes.Count >= KnownAddressCount())
+                {
+                    throw new JindoMetaException(StatusCode.Unavailable, JindoErrorCode.None, $"TLS handshake with {address} failed: {handshake}", address, failure);
+                }
+
+                address = NextAfter(address, unreachable);
+                continue;
             }
 
             if (action == RetryAction.Fail)
@@ -226,6 +235,14 @@ public sealed partial class JindoMetaClient
         }
 
         return new JindoMetaException(status ?? failure.StatusCode, code, message, address, failure);
+    }
+
+    private int KnownAddressCount()
+    {
+        lock (_addressLock)
+        {
+            return _addresses.Count;
+        }
     }
 
     /// <summary>Why a TLS handshake failed (our own check's reason when it refused the server), or null when it did not.</summary>

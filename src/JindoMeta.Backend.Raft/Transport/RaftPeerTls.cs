@@ -13,8 +13,8 @@ namespace JindoMeta.Backend.Raft.Transport;
 public sealed class RaftPeerTls(ReloadingCertificate certificate, TrustedAuthorities authorities, ILogger logger)
 {
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
-    private long _lastIncomingLog = long.MinValue;
-    private long _lastOutgoingLog = long.MinValue;
+    private long _lastIncomingLog = long.MinValue / 2; // far enough back that the first refusal is logged, without overflow
+    private long _lastOutgoingLog = long.MinValue / 2;
 
     public ReloadingCertificate Certificate => certificate;
 

@@ -22,7 +22,12 @@ public sealed class TestCertificates
         _otherCa = NewAuthority("Somebody Else's CA");
         CaFile = Path.Combine(directory, "ca.pem");
         File.WriteAllText(CaFile, _ca.ExportCertificatePem());
+        BothCasFile = Path.Combine(directory, "both-cas.pem");
+        File.WriteAllText(BothCasFile, _ca.ExportCertificatePem() + "\n" + _otherCa.ExportCertificatePem());
     }
+
+    /// <summary>A bundle of both CAs: a client that must reach a server whose certificate the other CA issued.</summary>
+    public string BothCasFile { get; }
 
     /// <summary>The trusted CA's certificate (the bundle servers and clients are configured with).</summary>
     public string CaFile { get; }
