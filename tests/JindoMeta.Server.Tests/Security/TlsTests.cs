@@ -212,6 +212,23 @@ public sealed class TlsTests : IDisposable
         Assert.Contains($"cannot load the TLS certificate {certificate} with key {otherKey}", line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Simple_authentication_beyond_loopback_warns_at_start_and_tls_does_not()
+    {
+        await using (var open = await DaemonProcess.StartAsync(_temp.Sub("open"), "-D", "namespace.rpc.bind-host=0.0.0.0"))
+        {
+            Assert.Contains("Authentication is simple and the RPC port listens on 0.0.0.0: anyone who can reach it may act as any user", open.Output, StringComparison.Ordinal);
+        }
+
+        await using (var loopback = await DaemonProcess.StartAsync(_temp.Sub("loopback")))
+        {
+            Assert.DoesNotContain("Authentication is simple", loopback.Output, StringComparison.Ordinal);
+        }
+
+        await using var secured = await DaemonProcess.StartAsync(_temp.Sub("secured"), [.. TlsArguments(), "-D", "namespace.rpc.bind-host=0.0.0.0"]);
+        Assert.DoesNotContain("Authentication is simple", secured.Output, StringComparison.Ordinal);
+    }
+
     private string[] TlsArguments()
     {
         var (certificate, key) = (Path.Combine(_temp.Sub("pki"), "server.pem"), Path.Combine(_temp.Sub("pki"), "server-key.pem"));
