@@ -39,6 +39,37 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task With_user_from_san_email_the_user_is_the_address_before_the_at_sign()
+    {
+        await using var daemon = await StartAsync("-D", "namespace.security.tls.user-from=san-email");
+        using (var root = Client(daemon, _pki.User("admin", email: "root@example.com")))
+        {
+            await MkdirAsync(root, "/shared", "777");
+        }
+
+        using var dora = Client(daemon, _pki.User("Dora Explorer", fileName: "dora", email: "dora@example.com"));
+        Assert.Equal("dora", (await MkdirAsync(dora, "/shared/d")).Owner);
+        using var nameless = Client(daemon, _pki.User("carol"));
+        var refused = await Assert.ThrowsAsync<JindoMetaException>(() => InfoAsync(nameless, "/"));
+        Assert.Contains("CN=carol has no e-mail subject alternative name", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_client_auth_none_the_connection_is_encrypted_and_the_user_is_the_header()
+    {
+        await using var daemon = await StartAsync("-D", "namespace.security.tls.client-auth=none");
+        using var bob = new JindoMetaClient(new JindoMetaClientOptions
+        {
+            Addresses = [daemon.Address], User = "bob", MaxAttempts = 1, Tls = new ClientTlsOptions { CaFile = _pki.CaFile },
+        });
+        Assert.Equal("root", (await InfoAsync(bob, "/")).Owner);
+        var denied = await Assert.ThrowsAsync<JindoMetaException>(() => MkdirAsync(bob, "/b"));
+        Assert.Contains("user=bob", denied.Message, StringComparison.Ordinal);
+        using var cleartext = new JindoMetaClient(new JindoMetaClientOptions { Addresses = [daemon.Address], User = "bob", MaxAttempts = 1 });
+        await Assert.ThrowsAsync<JindoMetaException>(() => InfoAsync(cleartext, "/"));
+    }
+
+    [Fact]
     public async Task A_connection_without_a_trusted_valid_certificate_is_refused_with_the_reason()
     {
         await using var daemon = await StartAsync();

@@ -37,10 +37,10 @@ public sealed class TestCertificates
         Issue(name, untrusted ? _otherCa : _ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), server: true);
 
     /// <summary>A user's client certificate, CN=<paramref name="user"/>.</summary>
-    public (string Certificate, string Key) User(string user, bool expired = false, bool untrusted = false, string? fileName = null) =>
+    public (string Certificate, string Key) User(string user, bool expired = false, bool untrusted = false, string? fileName = null, string? email = null) =>
         Issue(fileName ?? user, untrusted ? _otherCa : _ca,
             expired ? DateTimeOffset.UtcNow.AddDays(-10) : DateTimeOffset.UtcNow.AddDays(-1),
-            expired ? DateTimeOffset.UtcNow.AddDays(-2) : DateTimeOffset.UtcNow.AddDays(30), server: false, commonName: user);
+            expired ? DateTimeOffset.UtcNow.AddDays(-2) : DateTimeOffset.UtcNow.AddDays(30), server: false, commonName: user, email: email);
 
     /// <summary>The text of a private key file, to scan logs and output for.</summary>
     public static string KeyBody(string keyFile) =>
@@ -56,7 +56,7 @@ public sealed class TestCertificates
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-30), DateTimeOffset.UtcNow.AddYears(1));
     }
 
-    private (string Certificate, string Key) Issue(string name, X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter, bool server, string? commonName = null)
+    private (string Certificate, string Key) Issue(string name, X509Certificate2 issuer, DateTimeOffset notBefore, DateTimeOffset notAfter, bool server, string? commonName = null, string? email = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={commonName ?? name}", key, HashAlgorithmName.SHA256);
@@ -73,6 +73,13 @@ public sealed class TestCertificates
                 names.AddIpAddress(IPAddress.Parse(host));
             }
 
+            request.CertificateExtensions.Add(names.Build());
+        }
+
+        if (email is not null)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddEmailAddress(email);
             request.CertificateExtensions.Add(names.Build());
         }
 
