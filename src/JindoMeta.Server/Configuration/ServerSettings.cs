@@ -47,6 +47,9 @@ public sealed record ServerSettings
     /// <summary>TLS on the RPC port and between raft peers (<see cref="ConfigKeys.Authentication"/> = tls); null for simple.</summary>
     public TlsSettings? Tls { get; init; }
 
+    /// <summary>The audit log (<see cref="ConfigKeys.AuditEnabled"/>); null when it is off.</summary>
+    public AuditSettings? Audit { get; init; }
+
     /// <summary>The hadoop.proxyuser.* rules, applied to callers authenticated by certificate.</summary>
     public Security.ProxyUsers ProxyUsers { get; init; } = Security.ProxyUsers.None;
 
@@ -92,6 +95,7 @@ public sealed record ServerSettings
         return new ServerSettings
         {
             Tls = TlsFrom(config, backend),
+            Audit = AuditFrom(config),
             ProxyUsers = Security.ProxyUsers.From(config.WithPrefix(ConfigKeys.ProxyUserPrefix).Select(e => (e.Key, e.Value))),
             Ots = backend == "ots" ? new OtsSettings(
                 TableStoreTarget(config, $"{ConfigKeys.BackendType} = ots"),
@@ -137,6 +141,19 @@ public sealed record ServerSettings
             SyncWrites = Bool(config, ConfigKeys.RocksDbSyncWrites),
             MaxBatchCommands = Int(config, ConfigKeys.RocksDbBatchCommands),
         };
+    }
+
+    private static AuditSettings? AuditFrom(EffectiveConfig config)
+    {
+        if (!Bool(config, ConfigKeys.AuditEnabled))
+        {
+            return null;
+        }
+
+        var directory = config[ConfigKeys.AuditDirectory] is { Length: > 0 } audit ? audit
+            : config[ConfigKeys.LogDirectory] is { Length: > 0 } logs ? logs
+            : throw new ConfigException($"{ConfigKeys.AuditEnabled} = true needs {ConfigKeys.AuditDirectory} or {ConfigKeys.LogDirectory}: the audit log is a file");
+        return new AuditSettings(Path.GetFullPath(directory), Size(config, ConfigKeys.AuditMaxFileSize), Int(config, ConfigKeys.AuditRetainedFiles));
     }
 
     private static TlsSettings? TlsFrom(EffectiveConfig config, string backend)
@@ -265,3 +282,6 @@ public sealed record OtsSettings(JindoMeta.TableStore.TableStoreOptions TableSto
 
 /// <summary>TLS files and client authentication (<see cref="ConfigKeys.Authentication"/> = tls and the namespace.security.tls.* keys).</summary>
 public sealed record TlsSettings(string CertificateFile, string KeyFile, string? CaFile, bool ClientCertificateRequired, Security.CertificateUserSource UserFrom);
+
+/// <summary>Where the audit log goes and how it rolls (the namespace.audit.* keys).</summary>
+public sealed record AuditSettings(string Directory, long MaxFileBytes, int RetainedFiles);

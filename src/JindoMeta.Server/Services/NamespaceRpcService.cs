@@ -1,6 +1,8 @@
 using Grpc.Core;
 using JindoMeta.Namespace.Backend;
 using JindoMeta.Namespace.Commands;
+using JindoMeta.Namespace.Errors;
+using JindoMeta.Namespace.Model;
 using JindoMeta.Namespace.Security;
 using JindoMeta.Server.Configuration;
 using JindoMeta.Server.Security;
@@ -19,7 +21,8 @@ namespace JindoMeta.Server.Services;
 /// answers a retry with the first attempt's outcome. Every mutating call's reply on a backend that keeps the cache
 /// carries the trailer `jindo-retry-cache: 1`, which is what lets a client resend a call whose outcome is unknown.
 /// </remarks>
-public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthentication authentication, ServerSettings settings) : Proto.NamespaceService.NamespaceServiceBase
+public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthentication authentication, ServerSettings settings, Audit.AuditLog? audit = null)
+    : Proto.NamespaceService.NamespaceServiceBase
 {
     public const string ClientIdHeader = "x-jindo-client-id";
     public const string CallIdHeader = "x-jindo-call-id";
@@ -28,42 +31,45 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
     private const ushort DefaultFilePermission = 0x1B6;      // 0666
 
     public override Task<Proto.FileStatusResponse> Mkdirs(Proto.MkdirsRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, caller => new MkdirsCommand(caller, request.Path,
+        Submit(request.Namespace, context, "mkdirs", request.Path, null, caller => new MkdirsCommand(caller, request.Path,
             Mode(request.HasPermission ? request.Permission : DefaultDirectoryPermission), request.CreateParent, Umask(request.HasUmask, request.Umask)));
 
     public override Task<Proto.FileStatusResponse> Create(Proto.CreateRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, caller => new CreateFileCommand(caller, request.Path,
+        Submit(request.Namespace, context, "create", request.Path, null, caller => new CreateFileCommand(caller, request.Path,
             Mode(request.HasPermission ? request.Permission : DefaultFilePermission), request.Overwrite, request.CreateParent,
             request.Replication == 0 ? settings.DefaultReplication : (short)Math.Clamp(request.Replication, short.MinValue, short.MaxValue),
             request.BlockSize == 0 ? settings.DefaultBlockSize : request.BlockSize, Umask(request.HasUmask, request.Umask)));
 
     public override Task<Proto.FileStatusResponse> Complete(Proto.CompleteRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, caller => new CompleteFileCommand(caller, request.Path, request.Length,
+        Submit(request.Namespace, context, "complete", request.Path, null, caller => new CompleteFileCommand(caller, request.Path, request.Length,
             request.Blocks.Select(ProtoMapping.FromProto).ToArray()));
 
     public override async Task<Proto.DeleteResponse> Delete(Proto.DeleteRequest request, ServerCallContext context)
     {
-        await Submit(request.Namespace, context, caller => new DeleteCommand(caller, request.Path, request.Recursive)).ConfigureAwait(false);
+        await Submit(request.Namespace, context, "delete", request.Path, null, caller => new DeleteCommand(caller, request.Path, request.Recursive)).ConfigureAwait(false);
         return new Proto.DeleteResponse();
     }
 
     public override Task<Proto.FileStatusResponse> Rename(Proto.RenameRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, caller => new RenameCommand(caller, request.Source, request.Destination, request.Overwrite));
+        Submit(request.Namespace, context, "rename", request.Source, request.Destination, caller => new RenameCommand(caller, request.Source, request.Destination, request.Overwrite));
 
     public override Task<Proto.FileStatusResponse> SetPermission(Proto.SetPermissionRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, caller => new SetPermissionCommand(caller, request.Path, Mode(request.Permission)));
+        Submit(request.Namespace, context, "setPermission", request.Path, null, caller => new SetPermissionCommand(caller, request.Path, Mode(request.Permission)));
 
     public override Task<Proto.FileStatusResponse> SetOwner(Proto.SetOwnerRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, caller => new SetOwnerCommand(caller, request.Path,
+        Submit(request.Namespace, context, "setOwner", request.Path, null, caller => new SetOwnerCommand(caller, request.Path,
             request.HasOwner ? request.Owner : null, request.HasGroup ? request.Group : null));
 
     public override Task<Proto.FileStatusResponse> SetTimes(Proto.SetTimesRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, caller => new SetTimesCommand(caller, request.Path, request.ModificationTime, request.AccessTime));
+        Submit(request.Namespace, context, "setTimes", request.Path, null, caller => new SetTimesCommand(caller, request.Path, request.ModificationTime, request.AccessTime));
 
     public override async Task<Proto.FileStatusResponse> GetFileInfo(Proto.GetFileInfoRequest request, ServerCallContext context)
     {
         var (backend, caller) = Begin(request.Namespace, context);
-        var status = ErrorMapping.Unwrap(await backend.GetFileInfoAsync(request.Path, caller, context.CancellationToken).ConfigureAwait(false));
+        var result = await backend.GetFileInfoAsync(request.Path, caller.Identity, context.CancellationToken).ConfigureAwait(false);
+        // HDFS logs a getfileinfo of a missing path as allowed (its answer is null there, not an error).
+        Audit(result.IsOk || result.Error!.Code == ErrorCode.FileNotFound, result, caller, "getfileinfo", request.Namespace, request.Path, null, null);
+        var status = ErrorMapping.Unwrap(result);
         return new Proto.FileStatusResponse { Status = ProtoMapping.ToProto(status, request.IncludeBlocks) };
     }
 
@@ -71,8 +77,10 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
     {
         var (backend, caller) = Begin(request.Namespace, context);
         var limit = request.Limit == 0 ? 1000 : request.Limit;
-        var listing = ErrorMapping.Unwrap(await backend.ListStatusAsync(
-            request.Path, request.StartAfter.Length == 0 ? null : request.StartAfter, limit, caller, context.CancellationToken).ConfigureAwait(false));
+        var result = await backend.ListStatusAsync(
+            request.Path, request.StartAfter.Length == 0 ? null : request.StartAfter, limit, caller.Identity, context.CancellationToken).ConfigureAwait(false);
+        Audit(result.IsOk, result, caller, "listStatus", request.Namespace, request.Path, null, null);
+        var listing = ErrorMapping.Unwrap(result);
         var response = new Proto.ListStatusResponse { HasMore = listing.HasMore, NextCursor = listing.NextCursor ?? "" };
         response.Entries.AddRange(listing.Entries.Select(e => ProtoMapping.ToProto(e, includeBlocks: false)));
         return response;
@@ -81,7 +89,9 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
     public override async Task<Proto.ContentSummaryResponse> GetContentSummary(Proto.GetContentSummaryRequest request, ServerCallContext context)
     {
         var (backend, caller) = Begin(request.Namespace, context);
-        var summary = ErrorMapping.Unwrap(await backend.GetContentSummaryAsync(request.Path, caller, context.CancellationToken).ConfigureAwait(false));
+        var result = await backend.GetContentSummaryAsync(request.Path, caller.Identity, context.CancellationToken).ConfigureAwait(false);
+        Audit(result.IsOk, result, caller, "contentSummary", request.Namespace, request.Path, null, null);
+        var summary = ErrorMapping.Unwrap(result);
         return new Proto.ContentSummaryResponse { DirectoryCount = summary.DirectoryCount, FileCount = summary.FileCount, Length = summary.Length };
     }
 
@@ -90,7 +100,8 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
     // Out-of-range values saturate (never wrap) so the engine rejects them by name instead of accepting a wrapped mode.
     private static ushort Mode(uint value) => (ushort)Math.Min(value, ushort.MaxValue);
 
-    private async Task<Proto.FileStatusResponse> Submit(string namespaceName, ServerCallContext context, Func<CallerIdentity, NamespaceCommand> command)
+    private async Task<Proto.FileStatusResponse> Submit(
+        string namespaceName, ServerCallContext context, string auditCommand, string source, string? destination, Func<CallerIdentity, NamespaceCommand> command)
     {
         var (backend, caller) = Begin(namespaceName, context);
         var call = ClientCallOf(context.RequestHeaders);
@@ -99,7 +110,11 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
             context.ResponseTrailers.Add(RetryCacheTrailer, "1"); // sent with errors too (Grpc.AspNetCore merges them)
         }
 
-        var status = ErrorMapping.Unwrap(await backend.SubmitAsync(command(caller), call, context.CancellationToken).ConfigureAwait(false));
+        var result = await backend.SubmitAsync(command(caller.Identity), call, context.CancellationToken).ConfigureAwait(false);
+        // HDFS records the resulting permissions for the calls that set or create them.
+        var withPermission = auditCommand is "mkdirs" or "create" or "rename" or "setPermission" or "setOwner";
+        Audit(result.IsOk, result, caller, auditCommand, namespaceName, source, destination, withPermission && result.IsOk ? result.Value : null);
+        var status = ErrorMapping.Unwrap(result);
         return new Proto.FileStatusResponse { Status = status is null ? null : ProtoMapping.ToProto(status, includeBlocks: false) };
     }
 
@@ -129,9 +144,27 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
     }
 
     /// <summary>The one place a call's identity and namespace are decided.</summary>
-    private (INamespaceBackend Backend, CallerIdentity Caller) Begin(string namespaceName, ServerCallContext context)
+    private (INamespaceBackend Backend, AuthenticatedCaller Caller) Begin(string namespaceName, ServerCallContext context)
     {
         var caller = authentication.Authenticate(context);
-        return (ErrorMapping.Unwrap(registry.Find(namespaceName)), caller.Identity);
+        return (ErrorMapping.Unwrap(registry.Find(namespaceName)), caller);
+    }
+
+    /// <summary>One audit line: successes as allowed, permission denials as denied, other failures not at all (as HDFS).</summary>
+    private void Audit<T>(bool allowed, Result<T> result, AuthenticatedCaller caller, string command, string namespaceName, string source, string? destination, FileStatus? status)
+    {
+        if (audit is null)
+        {
+            return;
+        }
+
+        if (allowed)
+        {
+            audit.Record(true, caller, command, namespaceName, source, destination, status);
+        }
+        else if (result.Error?.Code == ErrorCode.AccessDenied)
+        {
+            audit.Record(false, caller, command, namespaceName, source, destination, null);
+        }
     }
 }

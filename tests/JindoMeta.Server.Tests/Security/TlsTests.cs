@@ -101,7 +101,9 @@ public sealed class TlsTests : IDisposable
     [Fact]
     public async Task A_proxy_user_acts_for_others_only_as_its_users_groups_and_hosts_allow()
     {
+        var audit = _temp.Sub("audit");
         await using var daemon = await StartAsync(
+            "-D", "namespace.audit.enabled=true", "-D", $"namespace.audit.dir={audit}",
             "-D", "hadoop.proxyuser.gateway.users=root,carol",
             "-D", "hadoop.proxyuser.gateway.hosts=127.0.0.0/8",
             "-D", "hadoop.proxyuser.remote.users=*",
@@ -126,6 +128,10 @@ public sealed class TlsTests : IDisposable
         Assert.Contains("User: alice is not allowed to impersonate root", plain.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<JindoMetaException>(() => InfoAsync(asRoot, "/a"));
         await Assert.ThrowsAsync<JindoMetaException>(() => InfoAsync(asRoot, "/r"));
+
+        Assert.Equal(0, await daemon.TerminateAsync());
+        var lines = File.ReadAllLines(Assert.Single(Directory.GetFiles(audit)));
+        Assert.Contains(lines, l => l.EndsWith("allowed=true\tugi=root (auth:PROXY) via gateway (auth:CERTIFICATE)\tip=/127.0.0.1\tcmd=mkdirs\tsrc=/by-gateway\tdst=null\tperm=root:supergroup:rwxr-xr-x\tproto=rpc\tns=test", StringComparison.Ordinal));
     }
 
     [Fact]
