@@ -23,6 +23,7 @@ internal static class Program
         {
             Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|metrics|raft|ots|raft-core|tablestore|replica|build-tree [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
             Console.Error.WriteLine("  metrics: getFileInfo and durable create against a daemon with metrics on (scraped every 5 s) and one with them off, alternating; ratio on/off");
+            Console.Error.WriteLine("  security: the same against simple authentication, TLS with client certificates, and the audit log on; ratios to simple");
             Console.Error.WriteLine("  raft: 3 raft daemons vs 1 rocksdb daemon vs etcd (apt-get install -y etcd-server; skipped when absent), then --kills N leader SIGKILLs (default 20)");
             Console.Error.WriteLine("  ots: the ots backend (emulator in process, then +1 ms per Tablestore call) vs rocksdb; calls per create; active/standby failover (--kills N / 4 SIGKILLs)");
             Console.Error.WriteLine("  replica [--dirs 1596] [--files 1482809] [--callers 64] [--connections 4] [--complete true] [--rate 10000] [--seconds 30] [--warmup 1] [--dir PATH] [--only build|lag]:");
@@ -37,7 +38,8 @@ internal static class Program
         {
             "namespace" => await NamespaceBenchmark.RunAsync(settings),
             "rpc" => await RpcNamespaceBenchmark.RunAsync(settings),
-            "metrics" => await MetricsOverheadBenchmark.RunAsync(settings, rounds: 4),
+            "metrics" => await DaemonVariantBenchmark.RunMetricsAsync(settings),
+            "security" => await DaemonVariantBenchmark.RunSecurityAsync(settings),
             "raft" => await RaftClusterBenchmark.RunAsync(settings),
             "ots" => await OtsBenchmark.RunAsync(settings),
             "raft-core" => RaftCoreSuite.Run(settings),
@@ -50,7 +52,7 @@ internal static class Program
 
     private static int Unknown(string suite)
     {
-        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, raft, ots, raft-core, tablestore, replica, build-tree)");
+        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, security, raft, ots, raft-core, tablestore, replica, build-tree)");
         return 2;
     }
 }
