@@ -38,7 +38,6 @@ public static class JindoMetaServer
             return await FailAsync(logger, e.Message).ConfigureAwait(false);
         }
 
-        WarnOfSimpleAuthentication(settings, logger);
         NamespaceRegistry registry;
         try
         {
@@ -124,6 +123,7 @@ public static class JindoMetaServer
                 return await FailAsync(logger, line).ConfigureAwait(false);
             }
 
+            WarnOfSimpleAuthentication(settings, logger); // once started: a start-up failure stays one line
             var port = BoundPort(app, settings.Port);
             advertised.Value = $"{AdvertisedHost(settings.BindAddress)}:{port}";
             serving.Started();
