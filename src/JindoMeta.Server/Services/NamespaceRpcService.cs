@@ -111,9 +111,7 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
         }
 
         var result = await backend.SubmitAsync(command(caller.Identity), call, context.CancellationToken).ConfigureAwait(false);
-        // HDFS records the resulting permissions for the calls that set or create them.
-        var withPermission = auditCommand is "mkdirs" or "create" or "rename" or "setPermission" or "setOwner";
-        Audit(result.IsOk, result, caller, auditCommand, namespaceName, source, destination, withPermission && result.IsOk ? result.Value : null);
+        Audit(result.IsOk, result, caller, auditCommand, namespaceName, source, destination, result.IsOk ? result.Value : null);
         var status = ErrorMapping.Unwrap(result);
         return new Proto.FileStatusResponse { Status = status is null ? null : ProtoMapping.ToProto(status, includeBlocks: false) };
     }
@@ -160,7 +158,9 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
 
         if (allowed)
         {
-            audit.Record(true, caller, command, namespaceName, source, destination, status);
+            // HDFS records the resulting permissions for the calls that set or create them.
+            var withPermission = command is "mkdirs" or "create" or "rename" or "setPermission" or "setOwner";
+            audit.Record(true, caller, command, namespaceName, source, destination, withPermission ? status : null);
         }
         else if (result.Error?.Code == ErrorCode.AccessDenied)
         {
