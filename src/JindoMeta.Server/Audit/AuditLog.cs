@@ -1,5 +1,4 @@
 using JindoMeta.Namespace.Model;
-using JindoMeta.Namespace.Security;
 using JindoMeta.Server.Security;
 using Serilog;
 using Serilog.Events;
@@ -21,42 +20,43 @@ namespace JindoMeta.Server.Audit;
 /// </remarks>
 public sealed class AuditLog : IDisposable
 {
-    /// <summary>The file name pattern: Serilog inserts the day (hdfs-audit-20261202.log), then _001, _002 on size.</summary>
-    public const string FilePattern = "hdfs-audit-.log";
-
     private const int QueueLines = 100_000;
 
     /// <summary>Lines reach the file (the OS, not the disk) within this; a write per line cost a syscall per call.</summary>
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
     private readonly Serilog.Core.Logger _logger;
 
-    public AuditLog(string directory, long maxFileBytes, int retainedFiles)
+    /// <param name="file">The configured file (…/hdfs-audit.log); the files written carry the day, see <see cref="RolledPattern"/>.</param>
+    public AuditLog(string file, long maxFileBytes, int retainedFiles)
     {
-        Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(Path.GetDirectoryName(file) ?? ".");
         _logger = new LoggerConfiguration()
             .MinimumLevel.Information()
             .WriteTo.Async(sink => sink.File(
-                Path.Combine(directory, FilePattern),
+                RolledPattern(file),
                 rollingInterval: RollingInterval.Day,
                 fileSizeLimitBytes: maxFileBytes,
                 rollOnFileSizeLimit: true,
                 retainedFileCountLimit: retainedFiles,
                 buffered: true,
                 flushToDiskInterval: FlushInterval,
-                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss,fff} INFO FSNamesystem.audit: {Line:l}{NewLine}"),
+                outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss,fff} INFO FSNamesystem.audit: {Line:l}{NewLine}"), // log4j's %d{ISO8601} %p %c{2}: %m%n
                 bufferSize: QueueLines, blockWhenFull: true)
             .CreateLogger();
     }
 
-    /// <summary>Writes the line of one operation. <paramref name="status"/>: the resulting entry, for perm (null: "null").</summary>
-    public void Record(bool allowed, AuthenticatedCaller caller, string command, string namespaceName, string source, string? destination, FileStatus? status)
-    {
-        var permission = status is null
-            ? "null"
-            : $"{status.Record.Owner}:{status.Record.Group}:{FsPermission.ToSymbolic(status.Record.Type, status.Record.Permission).AsSpan(1)}";
-        var line = $"allowed={(allowed ? "true" : "false")}\tugi={caller.Ugi}\tip=/{caller.RemoteAddress}\tcmd={command}\tsrc={source}\tdst={destination ?? "null"}\tperm={permission}\tproto=rpc\tns={namespaceName}";
-        _logger.Write(LogEventLevel.Information, "{Line}", line);
-    }
+    /// <summary>
+    /// The path Serilog is given: it inserts the day before the extension and, past the size limit, a roll number, so
+    /// hdfs-audit.log is written as hdfs-audit-20261202.log, then hdfs-audit-20261202_001.log, _002, ... The dash keeps the
+    /// day apart from the name (Serilog would write hdfs-audit20261202.log).
+    /// </summary>
+    public static string RolledPattern(string file) =>
+        Path.Combine(Path.GetDirectoryName(file) ?? "", $"{Path.GetFileNameWithoutExtension(file)}-{Path.GetExtension(file)}");
+
+    /// <summary>Writes the line of one operation (see <see cref="AuditLine"/>). <paramref name="status"/>: the resulting entry, for perm.</summary>
+    public void Record(bool allowed, AuthenticatedCaller caller, string command, string namespaceName, string source, string? destination, FileStatus? status) =>
+        _logger.Write(LogEventLevel.Information, "{Line}",
+            AuditLine.Format(allowed, caller.Ugi, caller.RemoteAddress, command, source, destination, status, namespaceName));
 
     /// <summary>Flushes every queued line and closes the file (on the daemon's stop).</summary>
     public void Dispose() => _logger.Dispose();

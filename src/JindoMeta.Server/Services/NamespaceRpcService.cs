@@ -111,8 +111,8 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
         }
 
         var result = await backend.SubmitAsync(command(caller.Identity), call, context.CancellationToken).ConfigureAwait(false);
-        // HDFS records the resulting permissions for the calls that set or create them.
-        var withPermission = auditCommand is "mkdirs" or "create" or "rename" or "setPermission" or "setOwner";
+        // HDFS records the resulting entry's owner, group and mode for these (FSNamesystem passes their auditStat).
+        var withPermission = auditCommand is "mkdirs" or "create" or "rename" or "setPermission" or "setOwner" or "setTimes";
         Audit(result.IsOk, result, caller, auditCommand, namespaceName, source, destination, withPermission && result.IsOk ? result.Value : null);
         var status = ErrorMapping.Unwrap(result);
         return new Proto.FileStatusResponse { Status = status is null ? null : ProtoMapping.ToProto(status, includeBlocks: false) };
