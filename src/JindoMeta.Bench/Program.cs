@@ -8,7 +8,7 @@ namespace JindoMeta.Bench;
 /// <summary>
 /// `jindometa-bench SUITE [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH] [--kills N]`: prints a table
 /// and a JSON line per suite. Suites: namespace (in-process engine + rocksdb backend vs raw RocksDB), ots (the ots backend vs rocksdb, with 0 and 1 ms per Tablestore call, and its failover), rpc (the daemon
-/// over gRPC on loopback vs an empty call and the in-process figures), metrics (the same calls with metrics on vs off), raft (three raft daemons on 127.0.0.1-3 vs the
+/// over gRPC on loopback vs an empty call and the in-process figures), metrics (the same calls with metrics on vs off), security and audit (the same with TLS / the audit log), raft (three raft daemons on 127.0.0.1-3 vs the
 /// rocksdb daemon vs etcd 3.4: durable create, syncs per entry, leader-kill failover), raft-core (consensus core in
 /// memory and log store appends), tablestore (our client against the emulator), replica (issue 10's figures: the
 /// emulator and the daemon as processes: build a tree with upload on, time to `_synced=1`, recovery of a new data
@@ -21,9 +21,10 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|metrics|raft|ots|raft-core|tablestore|replica|build-tree [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
+            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|metrics|security|audit|raft|ots|raft-core|tablestore|replica|build-tree [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
             Console.Error.WriteLine("  metrics: getFileInfo and durable create against a daemon with metrics on (scraped every 5 s) and one with them off, alternating; ratio on/off");
             Console.Error.WriteLine("  security: the same against simple authentication, TLS with client certificates, and the audit log on; ratios to simple");
+            Console.Error.WriteLine("  audit: the same against the audit log off and on; ratio on/off");
             Console.Error.WriteLine("  raft: 3 raft daemons vs 1 rocksdb daemon vs etcd (apt-get install -y etcd-server; skipped when absent), then --kills N leader SIGKILLs (default 20)");
             Console.Error.WriteLine("  ots: the ots backend (emulator in process, then +1 ms per Tablestore call) vs rocksdb; calls per create; active/standby failover (--kills N / 4 SIGKILLs)");
             Console.Error.WriteLine("  replica [--dirs 1596] [--files 1482809] [--callers 64] [--connections 4] [--complete true] [--rate 10000] [--seconds 30] [--warmup 1] [--dir PATH] [--only build|lag]:");
@@ -40,6 +41,7 @@ internal static class Program
             "rpc" => await RpcNamespaceBenchmark.RunAsync(settings),
             "metrics" => await DaemonVariantBenchmark.RunMetricsAsync(settings),
             "security" => await DaemonVariantBenchmark.RunSecurityAsync(settings),
+            "audit" => await DaemonVariantBenchmark.RunAuditAsync(settings),
             "raft" => await RaftClusterBenchmark.RunAsync(settings),
             "ots" => await OtsBenchmark.RunAsync(settings),
             "raft-core" => RaftCoreSuite.Run(settings),
@@ -52,7 +54,7 @@ internal static class Program
 
     private static int Unknown(string suite)
     {
-        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, security, raft, ots, raft-core, tablestore, replica, build-tree)");
+        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, security, audit, raft, ots, raft-core, tablestore, replica, build-tree)");
         return 2;
     }
 }

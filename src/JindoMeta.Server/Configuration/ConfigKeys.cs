@@ -66,7 +66,7 @@ public static class ConfigKeys
     public const string TlsUserFrom = "namespace.security.tls.user-from";
 
     public const string AuditEnabled = "namespace.audit.enabled";
-    public const string AuditDirectory = "namespace.audit.dir";
+    public const string AuditFile = "namespace.audit.file";
     public const string AuditMaxFileSize = "namespace.audit.max-file-size";
     public const string AuditRetainedFiles = "namespace.audit.retained-files";
 
@@ -117,8 +117,8 @@ public static class ConfigKeys
         new(OtsHighAvailability, "false", "ots: active/standby. Run two servers on the same tables: one holds each namespace's lease and serves, the other answers with the active's address (clients follow it: list both in jfs.namespace.server.rpc-address) and takes over when the lease lapses. Off: a second server on a table another serves refuses to start.", Boolean),
         new(OtsLease, "10000", "ots: the lease time in milliseconds: a standby takes over after the lease row has not moved for this long, and an active that could not renew stops answering after 4/5 of it. The failover time is about this.", Integer(500, 600_000)),
         new(OtsCacheEntries, "1000000", "ots: rows the active keeps in memory (reads it can prove current cost no Tablestore call); past it, every row already written is dropped at once.", Integer(1024, 100_000_000)),
-        new(AuditEnabled, "false", "Write one line per namespace operation in HDFS's audit format (allowed= ugi= ip= cmd= src= dst= perm= proto=rpc, plus ns=) to hdfs-audit-YYYYMMDD.log in namespace.audit.dir. Permission denials are logged as allowed=false.", Boolean),
-        new(AuditDirectory, "", "Directory of the audit log (empty: namespace.log.dir). Rolled daily and at namespace.audit.max-file-size (hdfs-audit-YYYYMMDD_001.log, ...).", Any),
+        new(AuditEnabled, "false", "Write one line per namespace operation in HDFS's audit format (allowed= ugi= ip= cmd= src= dst= perm= proto=rpc, plus ns=) to namespace.audit.file. Permission denials are logged as allowed=false. Lines are queued and written by a background thread; a full queue makes calls wait rather than drop a line.", Boolean),
+        new(AuditFile, "hdfs-audit.log", "The audit log file; a relative path is under namespace.log.dir. The day goes into the name, and a roll number past namespace.audit.max-file-size: hdfs-audit-YYYYMMDD.log, hdfs-audit-YYYYMMDD_001.log, ...", NonEmpty),
         new(AuditMaxFileSize, "256m", "Size at which the audit log rolls to a new file.", Size(1 << 20, 1L << 40)),
         new(AuditRetainedFiles, "30", "Audit log files kept; older ones are deleted.", Integer(1, 100_000)),
         new(Authentication, "simple", "Who a caller is. simple: the user name the call sends (x-jindo-user), believed as sent (Hadoop's default: anyone who reaches the port may claim any user, the superuser too; fine on loopback or a trusted network only). tls: TLS on the RPC port (and mutual TLS between raft peers) from namespace.security.tls.*; with client-auth=required the user is taken from the client certificate.", OneOf("simple", "tls")),

@@ -150,10 +150,14 @@ public sealed record ServerSettings
             return null;
         }
 
-        var directory = config[ConfigKeys.AuditDirectory] is { Length: > 0 } audit ? audit
-            : config[ConfigKeys.LogDirectory] is { Length: > 0 } logs ? logs
-            : throw new ConfigException($"{ConfigKeys.AuditEnabled} = true needs {ConfigKeys.AuditDirectory} or {ConfigKeys.LogDirectory}: the audit log is a file");
-        return new AuditSettings(Path.GetFullPath(directory), Size(config, ConfigKeys.AuditMaxFileSize), Int(config, ConfigKeys.AuditRetainedFiles));
+        var file = config.Required(ConfigKeys.AuditFile);
+        if (!Path.IsPathRooted(file))
+        {
+            file = config[ConfigKeys.LogDirectory] is { Length: > 0 } logs ? Path.Combine(logs, file)
+                : throw new ConfigException($"{ConfigKeys.AuditFile} = {file} is relative to {ConfigKeys.LogDirectory}, which is empty: give an absolute {ConfigKeys.AuditFile} or a {ConfigKeys.LogDirectory}");
+        }
+
+        return new AuditSettings(Path.GetFullPath(file), Size(config, ConfigKeys.AuditMaxFileSize), Int(config, ConfigKeys.AuditRetainedFiles));
     }
 
     private static TlsSettings? TlsFrom(EffectiveConfig config, string backend)
@@ -284,4 +288,4 @@ public sealed record OtsSettings(JindoMeta.TableStore.TableStoreOptions TableSto
 public sealed record TlsSettings(string CertificateFile, string KeyFile, string? CaFile, bool ClientCertificateRequired, Security.CertificateUserSource UserFrom);
 
 /// <summary>Where the audit log goes and how it rolls (the namespace.audit.* keys).</summary>
-public sealed record AuditSettings(string Directory, long MaxFileBytes, int RetainedFiles);
+public sealed record AuditSettings(string File, long MaxFileBytes, int RetainedFiles);

@@ -68,7 +68,7 @@ public static class JindoMetaServer
             builder.Services.AddSingleton(health);
             var authentication = new CallerAuthentication(new GroupResolver(settings.GroupOverrides, TimeProvider.System), tls?.Clients, settings.ProxyUsers);
             // Disposed after the host stops (declared before it): every line of a call in flight is written.
-            using var audit = settings.Audit is { } auditSettings ? new Audit.AuditLog(auditSettings.Directory, auditSettings.MaxFileBytes, auditSettings.RetainedFiles) : null;
+            using var audit = settings.Audit is { } auditSettings ? new Audit.AuditLog(auditSettings.File, auditSettings.MaxFileBytes, auditSettings.RetainedFiles) : null;
             builder.Services.AddSingleton(new NamespaceRpcService(registry, authentication, settings, audit));
             builder.Services.AddSingleton(new AdminRpcService(registry, authentication, settings, advertised, uploaders, recoveries));
 

@@ -158,8 +158,8 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
 
         if (allowed)
         {
-            // HDFS records the resulting permissions for the calls that set or create them.
-            var withPermission = command is "mkdirs" or "create" or "rename" or "setPermission" or "setOwner";
+            // HDFS records the resulting entry's owner, group and mode for these (FSNamesystem passes their auditStat).
+            var withPermission = command is "mkdirs" or "create" or "rename" or "setPermission" or "setOwner" or "setTimes";
             audit.Record(true, caller, command, namespaceName, source, destination, withPermission ? status : null);
         }
         else if (result.Error?.Code == ErrorCode.AccessDenied)

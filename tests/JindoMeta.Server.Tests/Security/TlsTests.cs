@@ -103,7 +103,7 @@ public sealed class TlsTests : IDisposable
     {
         var audit = _temp.Sub("audit");
         await using var daemon = await StartAsync(
-            "-D", "namespace.audit.enabled=true", "-D", $"namespace.audit.dir={audit}",
+            "-D", "namespace.audit.enabled=true", "-D", $"namespace.audit.file={audit}/hdfs-audit.log",
             "-D", "hadoop.proxyuser.gateway.users=root,carol",
             "-D", "hadoop.proxyuser.gateway.hosts=127.0.0.0/8",
             "-D", "hadoop.proxyuser.remote.users=*",
