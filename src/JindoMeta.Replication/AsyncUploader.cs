@@ -94,6 +94,7 @@ public sealed class AsyncUploader : IAsyncDisposable
 
                 if (!progressed)
                 {
+                    TrimWhileIdle();
                     await _tombstones.CollectAsync(cancellationToken).ConfigureAwait(false);
                     await Task.Delay(_options.PollInterval, _clock, cancellationToken).ConfigureAwait(false);
                 }
@@ -325,6 +326,15 @@ public sealed class AsyncUploader : IAsyncDisposable
         {
             throw new InvalidDataException(
                 $"Table {Table} stands at feed index {checkpoint}, beyond this store's last entry {feed.LastIndex}: the table is ahead of the local store, upload stopped");
+        }
+    }
+
+    /// <summary>The last run's trim may have been throttled (or its raft proposal lost): trim once the upload is idle too.</summary>
+    private void TrimWhileIdle()
+    {
+        if (_checkpoint is { SnapshotDone: true } checkpoint && _source.ChangeFeed.FirstIndex <= checkpoint.Index)
+        {
+            TrimBehind(checkpoint.Index);
         }
     }
 

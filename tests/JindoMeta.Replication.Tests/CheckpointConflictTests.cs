@@ -61,6 +61,22 @@ public sealed class CheckpointConflictTests : IAsyncLifetime
         Assert.InRange(source.FirstIndex, 1, 2); // the entry after the last good checkpoint (1) is kept
     }
 
+    [Fact]
+    public async Task A_trim_throttled_after_the_last_run_happens_once_the_upload_is_idle()
+    {
+        var source = new InMemorySource("aaaa");
+        await using var uploader = Uploader(source);
+        uploader.Start();
+        await WaitUntilAsync(() => uploader.GetStatus().State == "RUNNING");
+        source.Append(Dentry("one"));
+        await WaitUntilAsync(() => uploader.GetStatus().Synced && source.FirstIndex == 2); // the first run trims at once
+
+        // Uploaded well within a second of the first trim, so that run's trim is throttled; nothing is written after it.
+        source.Append(Dentry("two"));
+        await WaitUntilAsync(() => uploader.GetStatus() is { Synced: true, Checkpoint: 2 });
+        await WaitUntilAsync(() => source.FirstIndex == 3);
+    }
+
     private AsyncUploader Uploader(InMemorySource source) =>
         new(source, _client, new AsyncUploaderOptions { Namespace = "test", PollInterval = TimeSpan.FromMilliseconds(5) }, NullLogger.Instance);
 
