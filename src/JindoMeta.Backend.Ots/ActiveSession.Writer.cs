@@ -175,6 +175,9 @@ internal sealed partial class ActiveSession
         SetPermissionCommand c => [c.Path],
         SetOwnerCommand c => [c.Path],
         SetTimesCommand c => [c.Path],
+        AppendFileCommand c => [c.Path],
+        RecoverLeaseCommand c => [c.Path],
+        SetReplicationCommand c => [c.Path],
         _ => [],
     };
 

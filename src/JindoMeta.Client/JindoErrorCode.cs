@@ -24,5 +24,11 @@ public enum JindoErrorCode
 
     /// <summary>The operation may or may not have been applied (leadership changed mid-replication): check before retrying.</summary>
     OutcomeUnknown = 25015,
+
+    /// <summary>The file is being written by another client, which holds its lease.</summary>
+    LeaseConflict = 25016,
+
+    /// <summary>Stored data failed its checksum: the block is corrupt.</summary>
+    ChecksumMismatch = 25017,
     ReadOnly = 25021,
 }

@@ -9,10 +9,13 @@ internal static class NamespaceMethods
 {
     private const string Namespace = "jindometa.v1.NamespaceService";
     private const string Admin = "jindometa.v1.AdminService";
+    private const string Data = "jindometa.v1.DataService";
 
     public static readonly Method<MkdirsRequest, FileStatusResponse> Mkdirs = Unary<MkdirsRequest, FileStatusResponse>(Namespace, "Mkdirs");
     public static readonly Method<CreateRequest, FileStatusResponse> Create = Unary<CreateRequest, FileStatusResponse>(Namespace, "Create");
     public static readonly Method<CompleteRequest, FileStatusResponse> Complete = Unary<CompleteRequest, FileStatusResponse>(Namespace, "Complete");
+    public static readonly Method<AppendRequest, FileStatusResponse> Append = Unary<AppendRequest, FileStatusResponse>(Namespace, "Append");
+    public static readonly Method<SetReplicationRequest, FileStatusResponse> SetReplication = Unary<SetReplicationRequest, FileStatusResponse>(Namespace, "SetReplication");
     public static readonly Method<DeleteRequest, DeleteResponse> Delete = Unary<DeleteRequest, DeleteResponse>(Namespace, "Delete");
     public static readonly Method<RenameRequest, FileStatusResponse> Rename = Unary<RenameRequest, FileStatusResponse>(Namespace, "Rename");
     public static readonly Method<SetPermissionRequest, FileStatusResponse> SetPermission = Unary<SetPermissionRequest, FileStatusResponse>(Namespace, "SetPermission");
@@ -24,11 +27,23 @@ internal static class NamespaceMethods
     public static readonly Method<MetaStatusRequest, MetaStatusResponse> MetaStatus = Unary<MetaStatusRequest, MetaStatusResponse>(Admin, "MetaStatus");
     public static readonly Method<TransferLeadershipRequest, TransferLeadershipResponse> TransferLeadership = Unary<TransferLeadershipRequest, TransferLeadershipResponse>(Admin, "TransferLeadership");
     public static readonly Method<VerifyReplicaRequest, VerifyReplicaResponse> VerifyReplica = Unary<VerifyReplicaRequest, VerifyReplicaResponse>(Admin, "VerifyReplica");
+    public static readonly Method<GetFileChecksumRequest, GetFileChecksumResponse> GetFileChecksum = Unary<GetFileChecksumRequest, GetFileChecksumResponse>(Data, "GetFileChecksum");
+    public static readonly Method<RenewLeaseRequest, RenewLeaseResponse> RenewLease = Unary<RenewLeaseRequest, RenewLeaseResponse>(Data, "RenewLease");
+
+    public static readonly Method<WriteBlockRequest, WriteBlockResponse> WriteBlock =
+        new(MethodType.ClientStreaming, Data, "WriteBlock", ProtobufMarshaller<WriteBlockRequest>.Instance, ProtobufMarshaller<WriteBlockResponse>.Instance);
+
+    public static readonly Method<ReadFileRequest, ReadFileResponse> ReadFile =
+        new(MethodType.ServerStreaming, Data, "ReadFile", ProtobufMarshaller<ReadFileRequest>.Instance, ProtobufMarshaller<ReadFileResponse>.Instance);
 
     private static readonly HashSet<string> MutatingMethods =
-        [Mkdirs.FullName, Create.FullName, Complete.FullName, Delete.FullName, Rename.FullName, SetPermission.FullName, SetOwner.FullName, SetTimes.FullName];
+        [Mkdirs.FullName, Create.FullName, Complete.FullName, Append.FullName, SetReplication.FullName, Delete.FullName, Rename.FullName,
+         SetPermission.FullName, SetOwner.FullName, SetTimes.FullName, RenewLease.FullName];
 
-    /// <summary>Whether the method changes the namespace (and so carries a client id + call id for the retry cache).</summary>
+    /// <summary>
+    /// Whether the method changes the namespace (and so carries a client id + call id for the retry cache; the client id
+    /// also names the holder of the leases of the files it writes).
+    /// </summary>
     public static bool IsMutating(string fullName) => MutatingMethods.Contains(fullName);
 
     private static Method<TRequest, TResponse> Unary<TRequest, TResponse>(string service, string name)

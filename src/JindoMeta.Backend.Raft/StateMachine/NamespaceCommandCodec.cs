@@ -15,12 +15,16 @@ namespace JindoMeta.Backend.Raft.StateMachine;
 /// <list type="number">
 /// <item>mkdirs: path, permission, create parent, umask</item>
 /// <item>create: path, permission, overwrite, create parent, replication, block size, umask</item>
-/// <item>complete: path, length, block count, {block id, bytes, generation stamp}</item>
+/// <item>complete (written by older nodes, still read): path, length, block count, {block id, bytes, generation stamp}</item>
 /// <item>delete: path, recursive</item>
 /// <item>rename: source, destination, overwrite</item>
 /// <item>set permission: path, permission</item>
 /// <item>set owner: path, has owner, [owner], has group, [group]</item>
 /// <item>set times: path, modification time, access time</item>
+/// <item>complete: path, length, block count, {block id, bytes, generation stamp, checksum}</item>
+/// <item>append: path</item>
+/// <item>recover lease: path, file id</item>
+/// <item>set replication: path, replication</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -52,12 +56,16 @@ public static class NamespaceCommandCodec
     {
         Mkdirs = 1,
         CreateFile = 2,
-        CompleteFile = 3,
+        CompleteFileWithoutChecksums = 3,
         Delete = 4,
         Rename = 5,
         SetPermission = 6,
         SetOwner = 7,
         SetTimes = 8,
+        CompleteFile = 9,
+        AppendFile = 10,
+        RecoverLease = 11,
+        SetReplication = 12,
     }
 
     /// <summary>The payload to propose. The array is new (raft owns it once proposed).</summary>
@@ -108,6 +116,7 @@ public static class NamespaceCommandCodec
                     writer.Varint(block.BlockId);
                     writer.Varint(block.NumBytes);
                     writer.Varint(block.GenerationStamp);
+                    writer.UVarint(block.Checksum);
                 }
 
                 break;
@@ -133,6 +142,17 @@ public static class NamespaceCommandCodec
                 WriteString(ref writer, c.Path, "path");
                 writer.Varint(c.ModificationTime);
                 writer.Varint(c.AccessTime);
+                break;
+            case AppendFileCommand c:
+                WriteString(ref writer, c.Path, "path");
+                break;
+            case RecoverLeaseCommand c:
+                WriteString(ref writer, c.Path, "path");
+                writer.Varint(c.FileId);
+                break;
+            case SetReplicationCommand c:
+                WriteString(ref writer, c.Path, "path");
+                writer.Varint(c.Replication);
                 break;
             default:
                 throw new ArgumentException($"Command {command.GetType().Name} has no replicated form.", nameof(replicated));
@@ -169,13 +189,17 @@ public static class NamespaceCommandCodec
                 Replication(ref reader),
                 reader.Varint(),
                 Permission(ref reader)),
-            CommandTag.CompleteFile => new CompleteFileCommand(caller, reader.String(MaxStringBytes), reader.Varint(), Blocks(ref reader)),
+            CommandTag.CompleteFileWithoutChecksums => new CompleteFileCommand(caller, reader.String(MaxStringBytes), reader.Varint(), Blocks(ref reader, withChecksums: false)),
+            CommandTag.CompleteFile => new CompleteFileCommand(caller, reader.String(MaxStringBytes), reader.Varint(), Blocks(ref reader, withChecksums: true)),
+            CommandTag.AppendFile => new AppendFileCommand(caller, reader.String(MaxStringBytes)),
+            CommandTag.RecoverLease => new RecoverLeaseCommand(caller, reader.String(MaxStringBytes), reader.Varint()),
+            CommandTag.SetReplication => new SetReplicationCommand(caller, reader.String(MaxStringBytes), Replication(ref reader)),
             CommandTag.Delete => new DeleteCommand(caller, reader.String(MaxStringBytes), Bool(ref reader)),
             CommandTag.Rename => new RenameCommand(caller, reader.String(MaxStringBytes), reader.String(MaxStringBytes), Bool(ref reader)),
             CommandTag.SetPermission => new SetPermissionCommand(caller, reader.String(MaxStringBytes), Permission(ref reader)),
             CommandTag.SetOwner => new SetOwnerCommand(caller, reader.String(MaxStringBytes), OptionalString(ref reader), OptionalString(ref reader)),
             CommandTag.SetTimes => new SetTimesCommand(caller, reader.String(MaxStringBytes), reader.Varint(), reader.Varint()),
-            _ => throw new FormatException($"Malformed raft command entry: unknown command tag {(byte)tag} (this node knows 1-8); upgrade this node."),
+            _ => throw new FormatException($"Malformed raft command entry: unknown command tag {(byte)tag} (this node knows 1-12); upgrade this node."),
         };
         reader.ExpectEnd();
         return new ReplicatedCommand(command, timestamp, clientId, callId);
@@ -191,6 +215,9 @@ public static class NamespaceCommandCodec
         SetPermissionCommand => CommandTag.SetPermission,
         SetOwnerCommand => CommandTag.SetOwner,
         SetTimesCommand => CommandTag.SetTimes,
+        AppendFileCommand => CommandTag.AppendFile,
+        RecoverLeaseCommand => CommandTag.RecoverLease,
+        SetReplicationCommand => CommandTag.SetReplication,
         _ => throw new ArgumentException($"Command {command.GetType().Name} has no replicated form.", nameof(command)),
     };
 
@@ -279,7 +306,7 @@ public static class NamespaceCommandCodec
         return value is >= short.MinValue and <= short.MaxValue ? (short)value : throw new FormatException($"Malformed raft command entry: replication {value} does not fit 16 bits");
     }
 
-    private static BlockInfo[] Blocks(ref RecordReader reader)
+    private static BlockInfo[] Blocks(ref RecordReader reader, bool withChecksums)
     {
         var count = reader.Length(MaxBlocks);
         if (count == 0)
@@ -290,9 +317,15 @@ public static class NamespaceCommandCodec
         var blocks = new BlockInfo[count];
         for (var i = 0; i < count; i++)
         {
-            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint());
+            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint(), withChecksums ? Checksum(ref reader) : 0);
         }
 
         return blocks;
+    }
+
+    private static uint Checksum(ref RecordReader reader)
+    {
+        var value = reader.UVarint();
+        return value <= uint.MaxValue ? (uint)value : throw new FormatException($"Malformed raft command entry: block checksum {value} does not fit 32 bits");
     }
 }

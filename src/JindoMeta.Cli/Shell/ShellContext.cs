@@ -1,3 +1,4 @@
+using System.Text;
 using JindoMeta.Client;
 
 namespace JindoMeta.Cli.Shell;
@@ -12,4 +13,30 @@ public sealed class ShellContext(JindoMetaClient client, TextWriter output, Text
     public TextWriter Error { get; } = error;
 
     public TimeZoneInfo TimeZone { get; } = timeZone;
+
+    /// <summary>
+    /// File bytes to standard output as they are (-cat, -text, -tail): straight to the stream under <see cref="Out"/>
+    /// after what was printed before; a writer with no stream under it (tests) gets them as UTF-8 text.
+    /// </summary>
+    public async Task WriteDataAsync(ReadOnlyMemory<byte> data)
+    {
+        if (Out is StreamWriter { BaseStream: var stream } writer)
+        {
+            await writer.FlushAsync().ConfigureAwait(false);
+            await stream.WriteAsync(data).ConfigureAwait(false);
+        }
+        else
+        {
+            await Out.WriteAsync(Encoding.UTF8.GetString(data.Span)).ConfigureAwait(false);
+        }
+    }
+
+    public async Task FlushDataAsync()
+    {
+        await Out.FlushAsync().ConfigureAwait(false);
+        if (Out is StreamWriter { BaseStream: var stream })
+        {
+            await stream.FlushAsync().ConfigureAwait(false);
+        }
+    }
 }

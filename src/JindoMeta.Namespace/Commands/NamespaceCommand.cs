@@ -49,3 +49,19 @@ public sealed record SetOwnerCommand(CallerIdentity Caller, string Path, string?
 /// <summary>Set times in ms since the epoch; -1 leaves a time unchanged (HDFS setTimes).</summary>
 public sealed record SetTimesCommand(CallerIdentity Caller, string Path, long ModificationTime, long AccessTime)
     : NamespaceCommand(Caller);
+
+/// <summary>
+/// Reopen a closed file for append (HDFS append): it is under construction again, keeping its blocks, and the
+/// next complete must list them first. New data goes to new blocks (blocks are immutable objects).
+/// </summary>
+public sealed record AppendFileCommand(CallerIdentity Caller, string Path) : NamespaceCommand(Caller);
+
+/// <summary>
+/// Lease recovery after its writer went away: a file that was being created is removed (it never had content
+/// visible to readers), one reopened for append is closed with the blocks it had. FileId guards against a file
+/// created at the path since; anything but that file under construction is left alone.
+/// </summary>
+public sealed record RecoverLeaseCommand(CallerIdentity Caller, string Path, long FileId) : NamespaceCommand(Caller);
+
+/// <summary>setReplication of a file (recorded: the object store keeps its own copies).</summary>
+public sealed record SetReplicationCommand(CallerIdentity Caller, string Path, short Replication) : NamespaceCommand(Caller);

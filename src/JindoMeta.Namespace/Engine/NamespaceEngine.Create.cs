@@ -144,6 +144,11 @@ public sealed partial class NamespaceEngine
                 : new NamespaceError(ErrorCode.FileNotUnderConstruction, $"{command.Path}: File is not under construction (already closed)");
         }
 
+        if (file.ReopenedForAppend && !StartsWith(command.Blocks, file.Blocks))
+        {
+            return NamespaceError.InvalidArgument($"The blocks of {command.Path} must begin with the {file.Blocks.Count} blocks it had when it was opened for append");
+        }
+
         foreach (var block in command.Blocks)
         {
             if (block.NumBytes > file.BlockSize)
@@ -157,11 +162,30 @@ public sealed partial class NamespaceEngine
             Length = command.Length,
             Blocks = [.. command.Blocks],
             UnderConstruction = false,
+            ReopenedForAppend = false,
             ModificationTime = timestampMs,
         };
         var (parentId, name) = resolved.KeyOf(resolved.Depth);
         state.Put(parentId, name, closed);
         return new FileStatus(command.Path, closed);
+    }
+
+    private static bool StartsWith(IReadOnlyList<BlockInfo> blocks, IReadOnlyList<BlockInfo> prefix)
+    {
+        if (blocks.Count < prefix.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < prefix.Count; i++)
+        {
+            if (blocks[i] != prefix[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static NamespaceError? ValidateBlocks(CompleteFileCommand command)

@@ -55,6 +55,9 @@ public sealed partial class NamespaceEngine(PermissionSettings permissions)
             SetPermissionCommand c => SetPermission(overlay, c),
             SetOwnerCommand c => SetOwner(overlay, c),
             SetTimesCommand c => SetTimes(overlay, c),
+            AppendFileCommand c => AppendFile(overlay, c, timestampMs),
+            RecoverLeaseCommand c => RecoverLease(overlay, c, timestampMs),
+            SetReplicationCommand c => SetReplication(overlay, c),
             _ => Result<FileStatus?>.Fail(NamespaceError.InvalidArgument($"Unknown command {command.GetType().Name}")),
         };
         return result.IsOk

@@ -25,5 +25,11 @@ public enum ErrorCode
 
     /// <summary>The operation may or may not have been applied (leadership changed mid-replication): check before retrying.</summary>
     OutcomeUnknown = 25015,
+
+    /// <summary>The file is being written by another client (its lease is held), or is not being written by this one.</summary>
+    LeaseConflict = 25016,
+
+    /// <summary>Stored data does not match its checksum: the block is corrupt.</summary>
+    ChecksumMismatch = 25017,
     ReadOnly = 25021,
 }

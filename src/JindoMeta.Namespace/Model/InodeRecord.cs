@@ -24,6 +24,12 @@ public sealed record InodeRecord
 
     /// <summary>True from create until complete: the file is being written.</summary>
     public bool UnderConstruction { get; init; }
+
+    /// <summary>
+    /// Under construction because it was reopened for append (it was closed before), so lease recovery closes it
+    /// with its blocks instead of removing it.
+    /// </summary>
+    public bool ReopenedForAppend { get; init; }
     public IReadOnlyList<BlockInfo> Blocks { get; init; } = [];
 
     public bool IsDirectory => Type == InodeType.Directory;
@@ -32,7 +38,8 @@ public sealed record InodeRecord
         other is not null && Id == other.Id && Type == other.Type && Permission == other.Permission &&
         Owner == other.Owner && Group == other.Group && ModificationTime == other.ModificationTime &&
         AccessTime == other.AccessTime && Length == other.Length && Replication == other.Replication &&
-        BlockSize == other.BlockSize && UnderConstruction == other.UnderConstruction && Blocks.SequenceEqual(other.Blocks);
+        BlockSize == other.BlockSize && UnderConstruction == other.UnderConstruction &&
+        ReopenedForAppend == other.ReopenedForAppend && Blocks.SequenceEqual(other.Blocks);
 
     public override int GetHashCode() => HashCode.Combine(Id, Type, Permission, ModificationTime, Length);
 }

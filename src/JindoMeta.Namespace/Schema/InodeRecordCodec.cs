@@ -4,14 +4,17 @@ using JindoMeta.Namespace.Model;
 namespace JindoMeta.Namespace.Schema;
 
 /// <summary>
-/// The dentry value: version 1 = [1][type][permission][id][owner][group][mtime][atime][length][replication]
-/// [block size][flags][block count]{[block id][bytes][generation stamp]}; integers are varints, strings
-/// length-prefixed UTF-8. Decoding rejects anything malformed with a <see cref="FormatException"/>.
+/// The dentry value: version 2 = [2][type][permission][id][owner][group][mtime][atime][length][replication]
+/// [block size][flags][block count]{[block id][bytes][generation stamp][checksum]}; integers are varints, strings
+/// length-prefixed UTF-8; flags: 1 under construction, 2 reopened for append. Version 1 (no checksums, flag 1
+/// only) is still read. Decoding rejects anything malformed with a <see cref="FormatException"/>.
 /// </summary>
 public static class InodeRecordCodec
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutChecksums = 1;
     private const byte UnderConstructionFlag = 1;
+    private const byte ReopenedForAppendFlag = 2;
     private const int MaxPrincipalBytes = 1024;
     private const int MaxBlocks = 1_000_000;
 
@@ -34,13 +37,14 @@ public static class InodeRecordCodec
         writer.Varint(record.Length);
         writer.Varint(record.Replication);
         writer.Varint(record.BlockSize);
-        writer.Byte(record.UnderConstruction ? UnderConstructionFlag : (byte)0);
+        writer.Byte((byte)((record.UnderConstruction ? UnderConstructionFlag : 0) | (record.ReopenedForAppend ? ReopenedForAppendFlag : 0)));
         writer.UVarint((ulong)record.Blocks.Count);
         foreach (var block in record.Blocks)
         {
             writer.Varint(block.BlockId);
             writer.Varint(block.NumBytes);
             writer.Varint(block.GenerationStamp);
+            writer.UVarint(block.Checksum);
         }
 
         return buffer.WrittenSpan.ToArray();
@@ -50,7 +54,7 @@ public static class InodeRecordCodec
     {
         var reader = new RecordReader(value, "inode record");
         var version = reader.Byte();
-        if (version != Version)
+        if (version is not (Version or VersionWithoutChecksums))
         {
             throw new FormatException($"Malformed inode record: unknown version {version}");
         }
@@ -76,11 +80,17 @@ public static class InodeRecordCodec
         var replication = reader.Varint();
         var blockSize = reader.Varint();
         var flags = reader.Byte();
+        var knownFlags = version == Version ? UnderConstructionFlag | ReopenedForAppendFlag : UnderConstructionFlag;
+        if ((flags & ~knownFlags) != 0)
+        {
+            throw new FormatException($"Malformed inode record: unknown flags {flags}");
+        }
+
         var blockCount = reader.Length(MaxBlocks);
         var blocks = blockCount == 0 ? [] : new BlockInfo[blockCount];
         for (var i = 0; i < blockCount; i++)
         {
-            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint());
+            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint(), version == Version ? Checksum(ref reader) : 0);
         }
 
         reader.ExpectEnd();
@@ -97,7 +107,14 @@ public static class InodeRecordCodec
             Replication = replication is >= short.MinValue and <= short.MaxValue ? (short)replication : throw new FormatException($"Malformed inode record: replication {replication} is out of range"),
             BlockSize = blockSize,
             UnderConstruction = (flags & UnderConstructionFlag) != 0,
+            ReopenedForAppend = (flags & ReopenedForAppendFlag) != 0,
             Blocks = blocks,
         };
+    }
+
+    private static uint Checksum(ref RecordReader reader)
+    {
+        var value = reader.UVarint();
+        return value <= uint.MaxValue ? (uint)value : throw new FormatException($"Malformed inode record: block checksum {value} does not fit 32 bits");
     }
 }

@@ -70,6 +70,20 @@ public static class ConfigKeys
     public const string AuditMaxFileSize = "namespace.audit.max-file-size";
     public const string AuditRetainedFiles = "namespace.audit.retained-files";
 
+    public const string BlockStoreType = "namespace.blockstore.type";
+    public const string BlockStoreLocalDirectory = "namespace.blockstore.local.dir";
+    public const string BlockStoreS3Endpoint = "namespace.blockstore.s3.endpoint";
+    public const string BlockStoreS3Bucket = "namespace.blockstore.s3.bucket";
+    public const string BlockStoreS3Region = "namespace.blockstore.s3.region";
+    public const string BlockStoreS3AccessKey = "namespace.blockstore.s3.access-key";
+    public const string BlockStoreS3SecretKey = "namespace.blockstore.s3.secret-key";
+    public const string BlockStoreS3Prefix = "namespace.blockstore.s3.prefix";
+    public const string BlockStoreS3PathStyle = "namespace.blockstore.s3.path-style";
+    public const string ReclaimInterval = "namespace.blockstore.reclaim.interval-seconds";
+    public const string ReclaimGrace = "namespace.blockstore.reclaim.grace-seconds";
+    public const string LeaseSoftLimit = "namespace.lease.soft-limit-seconds";
+    public const string LeaseHardLimit = "namespace.lease.hard-limit-seconds";
+
     /// <summary>Hadoop's proxy-user keys, one family per gateway user: hadoop.proxyuser.USER.users / .groups / .hosts.</summary>
     public const string ProxyUserPrefix = "hadoop.proxyuser.";
 
@@ -132,6 +146,19 @@ public static class ConfigKeys
         new(OtsAccessKey, null, "Tablestore access key id.", NonEmpty, Secret: true),
         new(OtsAccessSecret, null, "Tablestore access key secret.", NonEmpty, Secret: true),
         new(OtsStsToken, null, "Tablestore STS security token, with a temporary access key.", NonEmpty, Secret: true),
+        new(BlockStoreType, "local", "Where file data lives, as block objects NAMESPACE/FILEID/BLOCKID (data plus a CRC32C per 512 bytes). local: a directory (namespace.blockstore.local.dir); on raft every node must see the same directory (shared storage), or use s3. s3: an S3-compatible bucket (AWS, MinIO, Alibaba OSS through its S3 endpoint). Data streams through the daemon (jindometa.v1.DataService), so clients need no store credentials.", OneOf("local", "s3")),
+        new(BlockStoreLocalDirectory, "", "local: the blocks' directory (empty: blocks under namespace.data.dir).", Any),
+        new(BlockStoreS3Endpoint, null, "s3: the endpoint URL, e.g. https://oss-cn-hangzhou.aliyuncs.com or http://127.0.0.1:9000 (empty: AWS for the region).", NonEmpty),
+        new(BlockStoreS3Bucket, null, "s3: the bucket (it must exist).", NonEmpty),
+        new(BlockStoreS3Region, "us-east-1", "s3: the signing region.", NonEmpty),
+        new(BlockStoreS3AccessKey, null, "s3: access key id.", NonEmpty, Secret: true),
+        new(BlockStoreS3SecretKey, null, "s3: secret access key.", NonEmpty, Secret: true),
+        new(BlockStoreS3Prefix, "", "s3: a key prefix for every object (e.g. jindometa/), so one bucket can hold several clusters' blocks.", Any),
+        new(BlockStoreS3PathStyle, "true", "s3: path-style addressing (endpoint/bucket/key), as MinIO and most non-AWS stores want; false: virtual-hosted (bucket.endpoint/key), as OSS wants.", Boolean),
+        new(ReclaimInterval, "300", "Seconds between two sweeps of the block store for objects no file refers to (blocks of deleted or overwritten files, of writes that failed). The leader sweeps; an object goes only when two sweeps at least grace-seconds apart both found it unreferenced.", Integer(1, 86_400)),
+        new(ReclaimGrace, "3600", "Seconds an unreferenced block object is kept before it is deleted, so a reader that fetched a block list before the file was deleted can still read it.", Integer(0, 7 * 86_400)),
+        new(LeaseSoftLimit, "60", "Seconds a writer's lease on a file under construction holds without renewal before another client may take the file over (HDFS: 60).", Integer(1, 86_400)),
+        new(LeaseHardLimit, "1200", "Seconds after which a lease that was not renewed is recovered by the server: a file being created is removed, one being appended to is closed with the blocks it had (HDFS: 20 minutes).", Integer(1, 7 * 86_400)),
         new(MetricsEnabled, "true", "Serve Prometheus metrics (per-call counts, errors by code, latency histograms, group commit, raft, uploader, RocksDB, .NET runtime) on namespace.metrics.port.", Boolean),
         new(MetricsPort, "8104", "Metrics port: plain HTTP/1.1, GET /metrics in the Prometheus text format, on namespace.rpc.bind-host. It serves nothing else, and the RPC port does not serve /metrics.", Integer(0, 65535)),
     ];

@@ -65,6 +65,9 @@ public sealed record ServerSettings
     /// <summary>The metrics listener's port (<see cref="ConfigKeys.MetricsPort"/>); null when metrics are off.</summary>
     public int? MetricsPort { get; init; }
 
+    /// <summary>Where file data goes, how it is swept, and how long writers' leases last.</summary>
+    public required DataSettings Data { get; init; }
+
     public static ServerSettings From(EffectiveConfig config)
     {
         var backend = config.Required(ConfigKeys.BackendType);
@@ -92,8 +95,10 @@ public sealed record ServerSettings
             }
         }
 
+        var dataDirectory = Path.GetFullPath(config.Required(ConfigKeys.DataDirectory));
         return new ServerSettings
         {
+            Data = DataFrom(config, dataDirectory),
             Tls = TlsFrom(config, backend),
             Audit = AuditFrom(config),
             ProxyUsers = Security.ProxyUsers.From(config.WithPrefix(ConfigKeys.ProxyUserPrefix).Select(e => (e.Key, e.Value))),
@@ -113,7 +118,7 @@ public sealed record ServerSettings
             RaftReadMode = config.Required(ConfigKeys.RaftReadMode) == "lease" ? ReadOnlyMode.LeaseBased : ReadOnlyMode.Safe,
             RaftSnapshotEveryEntries = (ulong)Long(config, ConfigKeys.RaftSnapshotInterval),
             RaftCompactionMargin = (ulong)Long(config, ConfigKeys.RaftCompactionMargin),
-            DataDirectory = Path.GetFullPath(config.Required(ConfigKeys.DataDirectory)),
+            DataDirectory = dataDirectory,
             BindAddress = IPAddress.Parse(bindHost),
             Port = port,
             MaxMessageSize = (int)Size(config, ConfigKeys.MaxMessageSize),
@@ -141,6 +146,39 @@ public sealed record ServerSettings
             SyncWrites = Bool(config, ConfigKeys.RocksDbSyncWrites),
             MaxBatchCommands = Int(config, ConfigKeys.RocksDbBatchCommands),
         };
+    }
+
+    private static DataSettings DataFrom(EffectiveConfig config, string dataDirectory)
+    {
+        var leases = new LeaseLimits(TimeSpan.FromSeconds(Long(config, ConfigKeys.LeaseSoftLimit)), TimeSpan.FromSeconds(Long(config, ConfigKeys.LeaseHardLimit)));
+        if (leases.Hard < leases.Soft)
+        {
+            throw new ConfigException($"{ConfigKeys.LeaseHardLimit} ({leases.Hard.TotalSeconds}) must not be below {ConfigKeys.LeaseSoftLimit} ({leases.Soft.TotalSeconds})");
+        }
+
+        JindoMeta.Blocks.S3.S3StoreOptions? s3 = null;
+        string? local = null;
+        if (config.Required(ConfigKeys.BlockStoreType) == "s3")
+        {
+            string Needed(string key) => config[key] is { Length: > 0 } value ? value : throw new ConfigException($"{ConfigKeys.BlockStoreType} = s3 needs {key}");
+            Uri? endpoint = null;
+            if (config[ConfigKeys.BlockStoreS3Endpoint] is { Length: > 0 } endpointText &&
+                (!Uri.TryCreate(endpointText, UriKind.Absolute, out endpoint) || endpoint.Scheme is not ("http" or "https")))
+            {
+                throw new ConfigException($"{ConfigKeys.BlockStoreS3Endpoint} = {endpointText} is not an http:// or https:// URL");
+            }
+
+            s3 = new JindoMeta.Blocks.S3.S3StoreOptions(endpoint, Needed(ConfigKeys.BlockStoreS3Bucket), config.Required(ConfigKeys.BlockStoreS3Region),
+                Needed(ConfigKeys.BlockStoreS3AccessKey), Needed(ConfigKeys.BlockStoreS3SecretKey), config[ConfigKeys.BlockStoreS3Prefix] ?? "",
+                Bool(config, ConfigKeys.BlockStoreS3PathStyle));
+        }
+        else
+        {
+            local = Path.GetFullPath(config[ConfigKeys.BlockStoreLocalDirectory] is { Length: > 0 } directory ? directory : Path.Combine(dataDirectory, "blocks"));
+        }
+
+        return new DataSettings(local, s3, TimeSpan.FromSeconds(Long(config, ConfigKeys.ReclaimInterval)),
+            TimeSpan.FromSeconds(Long(config, ConfigKeys.ReclaimGrace)), leases);
     }
 
     private static AuditSettings? AuditFrom(EffectiveConfig config)
@@ -289,3 +327,9 @@ public sealed record TlsSettings(string CertificateFile, string KeyFile, string?
 
 /// <summary>Where the audit log goes and how it rolls (the namespace.audit.* keys).</summary>
 public sealed record AuditSettings(string File, long MaxFileBytes, int RetainedFiles);
+
+/// <summary>The block store (a local directory or S3: exactly one is set), its sweep, and the writers' lease limits.</summary>
+public sealed record DataSettings(string? LocalDirectory, JindoMeta.Blocks.S3.S3StoreOptions? S3, TimeSpan ReclaimInterval, TimeSpan ReclaimGrace, LeaseLimits Leases);
+
+/// <summary>HDFS's lease limits: after Soft another client may take the file over; after Hard the server recovers it.</summary>
+public sealed record LeaseLimits(TimeSpan Soft, TimeSpan Hard);

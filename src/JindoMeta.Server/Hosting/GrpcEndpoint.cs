@@ -59,6 +59,7 @@ public static class GrpcEndpoint
         }
 
         app.MapGrpcService<NamespaceRpcService>();
+        app.MapGrpcService<Data.DataRpcService>();
         app.MapGrpcService<AdminRpcService>();
         app.MapGrpcService<HealthRpcService>();
         app.MapGrpcReflectionService();

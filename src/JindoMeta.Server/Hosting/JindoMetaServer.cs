@@ -3,8 +3,12 @@ using JindoMeta.Backend.Ots;
 using JindoMeta.Backend.Raft;
 using JindoMeta.Backend.Raft.Transport;
 using JindoMeta.Backend.RocksDb;
+using JindoMeta.Blocks;
+using JindoMeta.Blocks.S3;
 using JindoMeta.Namespace.Backend;
+using JindoMeta.Namespace.Engine;
 using JindoMeta.Server.Configuration;
+using JindoMeta.Server.Data;
 using JindoMeta.Server.Security;
 using JindoMeta.Server.Services;
 using Microsoft.AspNetCore.Builder;
@@ -55,6 +59,10 @@ public static class JindoMetaServer
             await using var uploaders = ReplicaUploaders.Start(settings, registry, loggers);
             await using var recoveries = ReplicaRecoveries.Start(settings, registry, loggers);
             await using var retention = FeedRetention.Start(settings, registry);
+            await using IBlockStore blocks = settings.Data.S3 is { } s3 ? new S3BlockStore(s3) : new LocalBlockStore(settings.Data.LocalDirectory!);
+            var leases = new FileLeases(settings.Data.Leases, TimeProvider.System);
+            await using var reclaimer = BlockReclaimer.Start(registry, blocks, leases, settings.Data, settings.Permissions.SuperUser, TimeProvider.System,
+                loggers.CreateLogger("JindoMeta.Server.Data"));
             var builder = WebApplication.CreateSlimBuilder();
             builder.Services.AddSerilog(rootLogger, dispose: false);
             builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
@@ -69,7 +77,8 @@ public static class JindoMetaServer
             var authentication = new CallerAuthentication(new GroupResolver(settings.GroupOverrides, TimeProvider.System), tls?.Clients, settings.ProxyUsers);
             // Disposed after the host stops (declared before it): every line of a call in flight is written.
             using var audit = settings.Audit is { } auditSettings ? new Audit.AuditLog(auditSettings.File, auditSettings.MaxFileBytes, auditSettings.RetainedFiles) : null;
-            builder.Services.AddSingleton(new NamespaceRpcService(registry, authentication, settings, audit));
+            builder.Services.AddSingleton(new NamespaceRpcService(registry, authentication, settings, leases, audit));
+            builder.Services.AddSingleton(new DataRpcService(registry, authentication, new NamespaceEngine(settings.Permissions), blocks, leases));
             builder.Services.AddSingleton(new AdminRpcService(registry, authentication, settings, advertised, uploaders, recoveries));
 
             await using var app = builder.Build();
@@ -128,8 +137,8 @@ public static class JindoMetaServer
             advertised.Value = $"{AdvertisedHost(settings.BindAddress)}:{port}";
             serving.Started();
             logger.Information(
-                "JindoMeta serving {Namespaces} on {Address}:{Port} (backend {Backend}, data {DataDirectory})",
-                string.Join(",", settings.Namespaces), settings.BindAddress, port, settings.BackendType, settings.DataDirectory);
+                "JindoMeta serving {Namespaces} on {Address}:{Port} (backend {Backend}, data {DataDirectory}, blocks {BlockStore} {BlockLocation})",
+                string.Join(",", settings.Namespaces), settings.BindAddress, port, settings.BackendType, settings.DataDirectory, blocks.Type, blocks.Location);
             if (metrics is not null)
             {
                 // Before the serving line (whoever waits for that one has seen this one too), and with "serving on" in it, which

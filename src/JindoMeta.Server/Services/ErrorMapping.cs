@@ -17,7 +17,8 @@ public static class ErrorMapping
         ErrorCode.AccessDenied => StatusCode.PermissionDenied,
         ErrorCode.InvalidPath or ErrorCode.InvalidArgument => StatusCode.InvalidArgument,
         ErrorCode.ParentNotDirectory or ErrorCode.DirectoryNotEmpty or ErrorCode.IsDirectory or ErrorCode.InvalidRename
-            or ErrorCode.FileNotUnderConstruction or ErrorCode.ReadOnly => StatusCode.FailedPrecondition,
+            or ErrorCode.FileNotUnderConstruction or ErrorCode.ReadOnly or ErrorCode.LeaseConflict => StatusCode.FailedPrecondition,
+        ErrorCode.ChecksumMismatch => StatusCode.DataLoss,
         ErrorCode.NotLeader or ErrorCode.Unavailable => StatusCode.Unavailable,
         ErrorCode.OutcomeUnknown => StatusCode.Aborted, // never UNAVAILABLE: the client must not resend it blindly
         _ => StatusCode.Internal,

@@ -29,6 +29,15 @@ public sealed class NamespaceRegistry(IReadOnlyDictionary<string, INamespaceBack
             : new NamespaceError(ErrorCode.NamespaceNotFound, $"Namespace '{name}' is not served here (served: {served})");
     }
 
+    /// <summary><see cref="Find"/>, with the namespace's name (the only one's when <paramref name="name"/> is empty).</summary>
+    public Result<(string Name, INamespaceBackend Backend)> FindNamed(string name)
+    {
+        var found = Find(name);
+        return found.IsOk
+            ? Result<(string, INamespaceBackend)>.Ok((name.Length > 0 ? name : Backends.Keys.Single(), found.Value))
+            : found.Error!;
+    }
+
     /// <summary>Closes every backend (each finishes the commands it already queued).</summary>
     public async ValueTask DisposeAsync()
     {

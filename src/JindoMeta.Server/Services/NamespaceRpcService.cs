@@ -5,6 +5,7 @@ using JindoMeta.Namespace.Errors;
 using JindoMeta.Namespace.Model;
 using JindoMeta.Namespace.Security;
 using JindoMeta.Server.Configuration;
+using JindoMeta.Server.Data;
 using JindoMeta.Server.Security;
 using Proto = JindoMeta.Protos.V1;
 
@@ -21,7 +22,12 @@ namespace JindoMeta.Server.Services;
 /// answers a retry with the first attempt's outcome. Every mutating call's reply on a backend that keeps the cache
 /// carries the trailer `jindo-retry-cache: 1`, which is what lets a client resend a call whose outcome is unknown.
 /// </remarks>
-public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthentication authentication, ServerSettings settings, Audit.AuditLog? audit = null)
+/// <remarks>
+/// Files under construction have leases (<see cref="FileLeases"/>): Create and Append grant one to the caller, Complete
+/// needs it (or one that lapsed) and releases it, and re-creating a file another client is writing is refused.
+/// </remarks>
+public sealed class NamespaceRpcService(
+    NamespaceRegistry registry, CallerAuthentication authentication, ServerSettings settings, FileLeases leases, Audit.AuditLog? audit = null)
     : Proto.NamespaceService.NamespaceServiceBase
 {
     public const string ClientIdHeader = "x-jindo-client-id";
@@ -34,15 +40,55 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
         Submit(request.Namespace, context, "mkdirs", request.Path, null, caller => new MkdirsCommand(caller, request.Path,
             Mode(request.HasPermission ? request.Permission : DefaultDirectoryPermission), request.CreateParent, Umask(request.HasUmask, request.Umask)));
 
-    public override Task<Proto.FileStatusResponse> Create(Proto.CreateRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, "create", request.Path, null, caller => new CreateFileCommand(caller, request.Path,
+    public override async Task<Proto.FileStatusResponse> Create(Proto.CreateRequest request, ServerCallContext context)
+    {
+        var (name, backend) = FindNamed(request.Namespace);
+        var holder = LeaseHolder.Of(context, authentication.Authenticate(context));
+        if (request.Overwrite && await UnderConstructionAsync(backend, request.Path, context).ConfigureAwait(false) is { } existing)
+        {
+            ThrowIf(leases.CheckOverwrite(name, existing.Id, request.Path, holder));
+        }
+
+        var response = await Submit(request.Namespace, context, "create", request.Path, null, caller => new CreateFileCommand(caller, request.Path,
             Mode(request.HasPermission ? request.Permission : DefaultFilePermission), request.Overwrite, request.CreateParent,
             request.Replication == 0 ? settings.DefaultReplication : (short)Math.Clamp(request.Replication, short.MinValue, short.MaxValue),
-            request.BlockSize == 0 ? settings.DefaultBlockSize : request.BlockSize, Umask(request.HasUmask, request.Umask)));
+            request.BlockSize == 0 ? settings.DefaultBlockSize : request.BlockSize, Umask(request.HasUmask, request.Umask))).ConfigureAwait(false);
+        leases.Grant(name, response.Status.FileId, request.Path, holder);
+        return response;
+    }
 
-    public override Task<Proto.FileStatusResponse> Complete(Proto.CompleteRequest request, ServerCallContext context) =>
-        Submit(request.Namespace, context, "complete", request.Path, null, caller => new CompleteFileCommand(caller, request.Path, request.Length,
-            request.Blocks.Select(ProtoMapping.FromProto).ToArray()));
+    public override async Task<Proto.FileStatusResponse> Complete(Proto.CompleteRequest request, ServerCallContext context)
+    {
+        var (name, backend) = FindNamed(request.Namespace);
+        var holder = LeaseHolder.Of(context, authentication.Authenticate(context));
+        var writing = await UnderConstructionAsync(backend, request.Path, context).ConfigureAwait(false);
+        if (writing is not null)
+        {
+            ThrowIf(leases.Claim(name, writing.Id, request.Path, holder));
+        }
+
+        var response = await Submit(request.Namespace, context, "complete", request.Path, null, caller => new CompleteFileCommand(caller, request.Path, request.Length,
+            request.Blocks.Select(ProtoMapping.FromProto).ToArray())).ConfigureAwait(false);
+        if (writing is not null)
+        {
+            leases.Release(name, writing.Id);
+        }
+
+        return response;
+    }
+
+    public override async Task<Proto.FileStatusResponse> Append(Proto.AppendRequest request, ServerCallContext context)
+    {
+        var (name, _) = FindNamed(request.Namespace);
+        var holder = LeaseHolder.Of(context, authentication.Authenticate(context));
+        var response = await Submit(request.Namespace, context, "append", request.Path, null, caller => new AppendFileCommand(caller, request.Path)).ConfigureAwait(false);
+        leases.Grant(name, response.Status.FileId, request.Path, holder);
+        return response;
+    }
+
+    public override Task<Proto.FileStatusResponse> SetReplication(Proto.SetReplicationRequest request, ServerCallContext context) =>
+        Submit(request.Namespace, context, "setReplication", request.Path, null, caller => new SetReplicationCommand(caller, request.Path,
+            (short)Math.Clamp(request.Replication, short.MinValue, short.MaxValue)));
 
     public override async Task<Proto.DeleteResponse> Delete(Proto.DeleteRequest request, ServerCallContext context)
     {
@@ -93,6 +139,23 @@ public sealed class NamespaceRpcService(NamespaceRegistry registry, CallerAuthen
         Audit(result.IsOk, result, caller, "contentSummary", request.Namespace, request.Path, null, null);
         var summary = ErrorMapping.Unwrap(result);
         return new Proto.ContentSummaryResponse { DirectoryCount = summary.DirectoryCount, FileCount = summary.FileCount, Length = summary.Length };
+    }
+
+    /// <summary>The file at <paramref name="path"/> if it is under construction (looked up as the superuser: leases are the server's business).</summary>
+    private async Task<InodeRecord?> UnderConstructionAsync(INamespaceBackend backend, string path, ServerCallContext context)
+    {
+        var found = await backend.GetFileInfoAsync(path, new CallerIdentity(settings.Permissions.SuperUser, []), context.CancellationToken).ConfigureAwait(false);
+        return found.IsOk && found.Value.Record is { IsDirectory: false, UnderConstruction: true } record ? record : null;
+    }
+
+    private (string Name, INamespaceBackend Backend) FindNamed(string namespaceName) => ErrorMapping.Unwrap(registry.FindNamed(namespaceName));
+
+    private static void ThrowIf(NamespaceError? error)
+    {
+        if (error is not null)
+        {
+            throw ErrorMapping.ToRpcException(error);
+        }
     }
 
     private ushort Umask(bool given, uint umask) => given ? Mode(umask) : settings.Umask;

@@ -28,12 +28,12 @@ public static class ProtoMapping
         {
             foreach (var block in record.Blocks)
             {
-                message.Blocks.Add(new Proto.Block { BlockId = block.BlockId, NumBytes = block.NumBytes, GenerationStamp = block.GenerationStamp });
+                message.Blocks.Add(new Proto.Block { BlockId = block.BlockId, NumBytes = block.NumBytes, GenerationStamp = block.GenerationStamp, Checksum = block.Checksum });
             }
         }
 
         return message;
     }
 
-    public static BlockInfo FromProto(Proto.Block block) => new(block.BlockId, block.NumBytes, block.GenerationStamp);
+    public static BlockInfo FromProto(Proto.Block block) => new(block.BlockId, block.NumBytes, block.GenerationStamp, block.Checksum);
 }

@@ -31,6 +31,10 @@ public sealed class NamespaceCommandCodecTests
         { "set times", new SetTimesCommand(Alice, "/a", 1_700_000_000_123, -1) },
         { "set times, extremes", new SetTimesCommand(NoGroups, "/a", long.MinValue, long.MaxValue) },
         { "empty path and user", new DeleteCommand(new CallerIdentity("", [""]), "", Recursive: false) },
+        { "complete, checksums", new CompleteFileCommand(Alice, "/a/f", 3, [new BlockInfo(7, 1, 1, 0xFFFF_FFFF), new BlockInfo(long.MaxValue, 2, 1, 0x1234_5678)]) },
+        { "append", new AppendFileCommand(Alice, "/a/f") },
+        { "recover lease", new RecoverLeaseCommand(NoGroups, "/a/f", long.MaxValue) },
+        { "set replication", new SetReplicationCommand(Alice, "/a/f", short.MinValue) },
     };
 
     [Theory]
@@ -79,9 +83,23 @@ public sealed class NamespaceCommandCodecTests
         Assert.Contains("upgrade", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_complete_written_before_blocks_had_checksums_still_decodes()
+    {
+        // With no blocks, the old complete (tag 3) and the new one (tag 9) differ in the tag only.
+        var command = new CompleteFileCommand(Alice, "/a/empty", 0, []);
+        var payload = Encode(command);
+        Assert.Equal(9, payload[1]);
+        payload[1] = 3;
+
+        var decoded = (CompleteFileCommand)NamespaceCommandCodec.Decode(payload).Command;
+        Assert.Equal(command.Path, decoded.Path);
+        Assert.Empty(decoded.Blocks);
+    }
+
     [Theory]
     [InlineData(0)]
-    [InlineData(9)]
+    [InlineData(13)]
     [InlineData(255)]
     public void Unknown_command_tag_is_rejected(byte tag)
     {
