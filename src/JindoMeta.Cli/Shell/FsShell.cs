@@ -24,6 +24,17 @@ public static class FsShell
         ["-chown"] = () => new ChownCommand(groupOnly: false),
         ["-chgrp"] = () => new ChownCommand(groupOnly: true),
         ["-cat"] = () => new CatCommand(),
+        ["-text"] = () => new TextCommand(),
+        ["-tail"] = () => new TailCommand(),
+        ["-put"] = () => new PutCommand("put"),
+        ["-copyFromLocal"] = () => new PutCommand("copyFromLocal"),
+        ["-get"] = () => new GetCommand("get"),
+        ["-copyToLocal"] = () => new GetCommand("copyToLocal"),
+        ["-appendToFile"] = () => new AppendToFileCommand(),
+        ["-cp"] = () => new CopyCommand(),
+        ["-getmerge"] = () => new GetMergeCommand(),
+        ["-checksum"] = () => new ChecksumCommand(),
+        ["-setrep"] = () => new SetrepCommand(),
     };
 
     public static string Usage()
