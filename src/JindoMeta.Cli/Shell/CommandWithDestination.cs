@@ -1,4 +1,3 @@
-using JindoMeta.Client;
 using JindoMeta.Protos.V1;
 
 namespace JindoMeta.Cli.Shell;

@@ -112,9 +112,14 @@ public abstract class FsCommand
             return [(status is null ? path : path.Found(WorkingDirectory), status)];
         }
 
-        return matches
-            .Select(m => ((JfsPath, FileStatus?))(new JfsPath(namespaceName, m.Path, JfsPath.DisplayFound(form, namespaceName, m.Path, WorkingDirectory)) { Form = form }, m.Status))
-            .ToList();
+        var items = new List<(JfsPath Path, FileStatus? Status)>(matches.Count);
+        foreach (var (matchPath, status) in matches)
+        {
+            var display = JfsPath.DisplayFound(form, namespaceName, matchPath, WorkingDirectory);
+            items.Add((new JfsPath(namespaceName, matchPath, display) { Form = form }, status));
+        }
+
+        return items;
     }
 
     protected abstract Task ProcessArgumentAsync(JfsPath path, FileStatus status);
