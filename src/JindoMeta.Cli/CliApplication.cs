@@ -43,7 +43,9 @@ public static class CliApplication
             ShellContext Context()
             {
                 client ??= new JindoMetaClient(settings.ToClientOptions());
-                return new ShellContext(client, output, error, timeZone);
+                // With a client certificate and no --user the certificate names the caller on the server side; the
+                // CLI cannot tell that name, so the home directory falls back to the OS user's.
+                return new ShellContext(client, output, error, timeZone, settings.User ?? Environment.UserName);
             }
 
             try

@@ -38,34 +38,88 @@ public abstract class FsCommand
     /// <summary>Reads this verb's options; returns the path arguments.</summary>
     protected abstract IReadOnlyList<string> ParseOptions(IReadOnlyList<string> args);
 
+    /// <summary>Where relative arguments resolve: /user/NAME.</summary>
+    protected string WorkingDirectory => Context.WorkingDirectory;
+
+    /// <summary>
+    /// Expands every argument first (printing the errors of those that fail, e.g. a glob that matches nothing), then
+    /// handles the paths in order, as Hadoop's Command.processRawArguments does.
+    /// </summary>
     protected virtual async Task ProcessArgumentsAsync(IReadOnlyList<string> arguments)
     {
+        var items = await ExpandArgumentsAsync(arguments).ConfigureAwait(false);
+        await ProcessItemsAsync(items).ConfigureAwait(false);
+    }
+
+    /// <summary>Each argument's paths (see <see cref="ExpandAsync"/>); an argument that fails is reported and left out.</summary>
+    protected async Task<List<(JfsPath Path, FileStatus? Status)>> ExpandArgumentsAsync(IReadOnlyList<string> arguments)
+    {
+        var items = new List<(JfsPath Path, FileStatus? Status)>();
         foreach (var argument in arguments)
         {
-            JfsPath path;
-            try
+            await GuardAsync(null, async () =>
             {
-                path = JfsPath.Parse(argument);
-            }
-            catch (ShellException e)
-            {
-                ReportError(e.Message);
-                continue;
-            }
+                var expanded = await ExpandOrEmptyAsync(argument).ConfigureAwait(false);
+                if (expanded.Count == 0)
+                {
+                    ReportNoMatch(argument);
+                }
 
-            await GuardAsync(path, async () =>
-            {
-                var status = await Client.TryGetFileInfoAsync(path.Namespace, path.Path).ConfigureAwait(false);
-                if (status is null)
-                {
-                    await ProcessMissingAsync(path).ConfigureAwait(false);
-                }
-                else
-                {
-                    await ProcessArgumentAsync(path, status).ConfigureAwait(false);
-                }
+                items.AddRange(expanded);
             }).ConfigureAwait(false);
         }
+
+        return items;
+    }
+
+    /// <summary>Handles each path: <see cref="ProcessArgumentAsync"/> when it exists, else <see cref="ProcessMissingAsync"/>.</summary>
+    protected async Task ProcessItemsAsync(IEnumerable<(JfsPath Path, FileStatus? Status)> items)
+    {
+        foreach (var (path, status) in items)
+        {
+            await GuardAsync(path, () => status is null ? ProcessMissingAsync(path) : ProcessArgumentAsync(path, status)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// One argument's paths as Hadoop's PathData.expandAsGlob gives them. A literal path (no glob characters): one item,
+    /// its status null when it does not exist (so -mkdir and -touchz can create it). A glob: its matches, sorted,
+    /// printed in the argument's form (relative stays relative); none is <see cref="ShellException"/>
+    /// "`ARG': No such file or directory" with the argument as typed.
+    /// </summary>
+    protected async Task<IReadOnlyList<(JfsPath Path, FileStatus? Status)>> ExpandAsync(string argument)
+    {
+        var items = await ExpandOrEmptyAsync(argument).ConfigureAwait(false);
+        return items.Count > 0 ? items : throw NoMatch(argument);
+    }
+
+    /// <summary>A literal argument as a path; relative ones resolve under <see cref="WorkingDirectory"/>.</summary>
+    protected JfsPath ParsePath(string argument) => JfsPath.Parse(argument, WorkingDirectory);
+
+    /// <summary>Reports a glob that matched nothing (-rm -f stays silent, as Hadoop's Rm does).</summary>
+    protected virtual void ReportNoMatch(string argument) => ReportError(NoMatch(argument).Message);
+
+    private static ShellException NoMatch(string argument) => new($"`{argument}': No such file or directory");
+
+    private async Task<IReadOnlyList<(JfsPath Path, FileStatus? Status)>> ExpandOrEmptyAsync(string argument)
+    {
+        var (form, namespaceName, rawPath) = JfsPath.Split(argument);
+        var matches = await new NamespaceGlobber(Client).GlobAsync(form, namespaceName, rawPath, WorkingDirectory).ConfigureAwait(false);
+        if (matches is null)
+        {
+            var path = ParsePath(argument);
+            var status = await Client.TryGetFileInfoAsync(path.Namespace, path.Path).ConfigureAwait(false);
+            return [(status is null ? path : path.Found(WorkingDirectory), status)];
+        }
+
+        var items = new List<(JfsPath Path, FileStatus? Status)>(matches.Count);
+        foreach (var (matchPath, status) in matches)
+        {
+            var display = JfsPath.DisplayFound(form, namespaceName, matchPath, WorkingDirectory);
+            items.Add((new JfsPath(namespaceName, matchPath, display) { Form = form }, status));
+        }
+
+        return items;
     }
 
     protected abstract Task ProcessArgumentAsync(JfsPath path, FileStatus status);

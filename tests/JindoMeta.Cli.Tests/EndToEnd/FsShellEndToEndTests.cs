@@ -186,7 +186,7 @@ public sealed class FsShellEndToEndTests(DaemonFixture daemon) : IClassFixture<D
     public async Task Usage_errors_exit_255_with_hadoops_message()
     {
         AssertResult(await Fs("-ls", "-x", "jfs://test/"), 255, "",
-            "-ls: Illegal option -x\nUsage: jindo fs [generic options] -ls [-d] [-h] [-R] <path> ...\n");
+            "-ls: Illegal option -x\nUsage: jindo fs [generic options] -ls [-d] [-h] [-R] [<path> ...]\n");
         AssertResult(await Fs("-mkdir"), 255, "",
             "-mkdir: Not enough arguments: expected 1 but got 0\nUsage: jindo fs [generic options] -mkdir [-p] <path> ...\n");
         AssertResult(await Fs("-chmod", "abc", "jfs://test/"), 255, "",

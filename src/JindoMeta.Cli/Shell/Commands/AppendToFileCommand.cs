@@ -34,7 +34,7 @@ public sealed class AppendToFileCommand : FsCommand
         JfsPath destination;
         try
         {
-            destination = JfsPath.Parse(arguments[^1]);
+            destination = ParsePath(arguments[^1]);
         }
         catch (ShellException e)
         {

@@ -7,7 +7,7 @@ namespace JindoMeta.Cli.Shell.Commands;
 /// `-cp [-f] [-p | -p[topax]] [-d] src... dst`: copies files and trees inside the namespaces, the data read and
 /// written again (new blocks), through "._COPYING_" files unless -d. -p keeps times, ownership and permission.
 /// </summary>
-public sealed class CopyCommand : FsCommand
+public sealed class CopyCommand : CommandWithDestination
 {
     private bool _overwrite;
     private bool _preserve;
@@ -29,48 +29,9 @@ public sealed class CopyCommand : FsCommand
         return options.Arguments;
     }
 
-    protected override async Task ProcessArgumentsAsync(IReadOnlyList<string> arguments)
-    {
-        JfsPath destination;
-        try
-        {
-            destination = JfsPath.Parse(arguments[^1]);
-        }
-        catch (ShellException e)
-        {
-            ReportError(e.Message);
-            return;
-        }
+    protected override bool Overwrite => _overwrite;
 
-        FileStatus? target = null;
-        await GuardAsync(destination, async () => target = await Client.TryGetFileInfoAsync(destination.Namespace, destination.Path).ConfigureAwait(false)).ConfigureAwait(false);
-        var intoDirectory = target?.Type == FileType.Directory;
-        var sources = arguments.Take(arguments.Count - 1).ToList();
-        if (sources.Count > 1 && !intoDirectory)
-        {
-            ReportError((target is null ? ShellException.NotFound(destination) : ShellException.NotDirectory(destination)).Message);
-            return;
-        }
-
-        _destination = destination;
-        _intoDirectory = intoDirectory;
-        await base.ProcessArgumentsAsync(sources).ConfigureAwait(false);
-    }
-
-    private JfsPath _destination = null!;
-    private bool _intoDirectory;
-
-    protected override Task ProcessArgumentAsync(JfsPath path, FileStatus status)
-    {
-        var target = _intoDirectory ? _destination.Child(path.Name) : _destination;
-        if (status.Type == FileType.Directory && path.Namespace == target.Namespace &&
-            (target.Path == path.Path || target.Path.StartsWith(path.IsRoot ? "/" : path.Path + "/", StringComparison.Ordinal)))
-        {
-            throw new ShellException($"`{path}' to `{target}': is a subdirectory of itself");
-        }
-
-        return CopyAsync(path, status, target);
-    }
+    protected override Task ProcessPathAsync(JfsPath source, FileStatus status, JfsPath target) => CopyAsync(source, status, target);
 
     private async Task CopyAsync(JfsPath source, FileStatus status, JfsPath target)
     {

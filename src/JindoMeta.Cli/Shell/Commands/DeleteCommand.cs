@@ -41,4 +41,12 @@ public sealed class DeleteCommand : FsCommand
     }
 
     protected override Task ProcessMissingAsync(JfsPath path) => _force ? Task.CompletedTask : base.ProcessMissingAsync(path);
+
+    protected override void ReportNoMatch(string argument)
+    {
+        if (!_force)
+        {
+            base.ReportNoMatch(argument);
+        }
+    }
 }

@@ -3,7 +3,10 @@ using JindoMeta.Protos.V1;
 
 namespace JindoMeta.Cli.Shell.Commands;
 
-/// <summary>`-ls [-R] [-d] [-h] path...`: a directory argument lists its entries under "Found N items" (no header with -R).</summary>
+/// <summary>
+/// `-ls [-R] [-d] [-h] [path...]`: a directory argument lists its entries under "Found N items" (no header with -R).
+/// No path lists "." (the home directory), its entries printed by name only, as Hadoop's Ls does.
+/// </summary>
 public sealed class ListCommand : FsCommand
 {
     private bool _recursive;
@@ -12,15 +15,15 @@ public sealed class ListCommand : FsCommand
 
     public override string Name => "ls";
 
-    public override string Usage => "-ls [-d] [-h] [-R] <path> ...";
+    public override string Usage => "-ls [-d] [-h] [-R] [<path> ...]";
 
     protected override IReadOnlyList<string> ParseOptions(IReadOnlyList<string> args)
     {
-        var options = CommandLineOptions.Parse(args, ["R", "d", "h"], 1);
+        var options = CommandLineOptions.Parse(args, ["R", "d", "h"], 0);
         _directoryAsFile = options.Has("d");
         _recursive = options.Has("R") && !_directoryAsFile;
         _formatter = new ListingFormatter(options.Has("h"), Context.TimeZone);
-        return options.Arguments;
+        return options.Arguments.Count > 0 ? options.Arguments : ["."];
     }
 
     protected override async Task ProcessArgumentAsync(JfsPath path, FileStatus status)

@@ -4,15 +4,13 @@ using JindoMeta.Protos.V1;
 namespace JindoMeta.Cli.Shell.Commands;
 
 /// <summary>
-/// `-mv src... dst`: a source moves into dst when dst is a directory, else becomes dst. As in Hadoop: several
-/// sources need an existing directory; an existing target is "File exists"; a directory cannot move below itself;
-/// a rename the server refuses for a reason Hadoop's rename() reports only as false is "Input/output error".
+/// `-mv src... dst`: a source moves into dst when dst is a directory, else becomes dst; the destination rules and
+/// their messages are <see cref="CommandWithDestination"/>'s. As in Hadoop's Rename: an existing target is "File
+/// exists"; a rename the server refuses for a reason Hadoop's rename() reports only as false is "Input/output error"
+/// on the source.
 /// </summary>
-public sealed class MoveCommand : FsCommand
+public sealed class MoveCommand : CommandWithDestination
 {
-    private JfsPath _destination = null!;
-    private FileStatus? _destinationStatus;
-
     public override string Name => "mv";
 
     public override string Usage => "-mv <src> ... <dst>";
@@ -23,58 +21,11 @@ public sealed class MoveCommand : FsCommand
         return options.Arguments;
     }
 
-    protected override async Task ProcessArgumentsAsync(IReadOnlyList<string> arguments)
+    protected override async Task ProcessPathAsync(JfsPath source, FileStatus status, JfsPath target)
     {
-        try
+        if (source.Namespace != target.Namespace)
         {
-            _destination = JfsPath.Parse(arguments[^1]);
-            _destinationStatus = await Client.TryGetFileInfoAsync(_destination.Namespace, _destination.Path).ConfigureAwait(false);
-        }
-        catch (ShellException e)
-        {
-            ReportError(e.Message);
-            return;
-        }
-        catch (JindoMetaException e)
-        {
-            ReportError(Describe(e, null));
-            return;
-        }
-
-        if (arguments.Count > 2 && _destinationStatus is null)
-        {
-            ReportError(ShellException.NotFound(_destination).Message);
-            return;
-        }
-
-        if (arguments.Count > 2 && _destinationStatus!.Type != FileType.Directory)
-        {
-            ReportError(ShellException.NotDirectory(_destination).Message);
-            return;
-        }
-
-        await base.ProcessArgumentsAsync(arguments.Take(arguments.Count - 1).ToList()).ConfigureAwait(false);
-    }
-
-    protected override async Task ProcessArgumentAsync(JfsPath path, FileStatus status)
-    {
-        if (path.Namespace != _destination.Namespace)
-        {
-            throw new ShellException($"`{path}': Does not match target filesystem");
-        }
-
-        var target = _destinationStatus is { Type: FileType.Directory } ? _destination.Child(path.Name) : _destination;
-        if (status.Type == FileType.Directory)
-        {
-            if (target.Path == path.Path)
-            {
-                throw new ShellException($"`{path}' to `{target}': are identical");
-            }
-
-            if (target.Path.StartsWith(path.IsRoot ? "/" : path.Path + "/", StringComparison.Ordinal))
-            {
-                throw new ShellException($"`{path}' to `{target}': is a subdirectory of itself");
-            }
+            throw new ShellException($"`{source}': Does not match target filesystem");
         }
 
         if (await Client.TryGetFileInfoAsync(target.Namespace, target.Path).ConfigureAwait(false) is not null)
@@ -84,12 +35,12 @@ public sealed class MoveCommand : FsCommand
 
         try
         {
-            await Client.RenameAsync(new RenameRequest { Namespace = path.Namespace, Source = path.Path, Destination = target.Path }).ConfigureAwait(false);
+            await Client.RenameAsync(new RenameRequest { Namespace = source.Namespace, Source = source.Path, Destination = target.Path }).ConfigureAwait(false);
         }
         catch (JindoMetaException e) when (e.ErrorCode is JindoErrorCode.FileNotFound or JindoErrorCode.FileAlreadyExists
             or JindoErrorCode.ParentNotDirectory or JindoErrorCode.InvalidRename or JindoErrorCode.DirectoryNotEmpty)
         {
-            throw ShellException.InputOutput(path);
+            throw ShellException.InputOutput(source);
         }
     }
 }

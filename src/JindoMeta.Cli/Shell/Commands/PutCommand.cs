@@ -30,7 +30,7 @@ public sealed class PutCommand(string name) : FsCommand
         JfsPath destination;
         try
         {
-            destination = JfsPath.Parse(arguments[^1]);
+            destination = ParsePath(arguments[^1]);
         }
         catch (ShellException e)
         {
