@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using JindoMeta.Client;
 using JindoMeta.Protos.V1;
 
@@ -16,6 +17,7 @@ public sealed class DaemonFixture : IAsyncLifetime
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "jindo-cli-e2e-" + Guid.NewGuid().ToString("N"));
     private Process? _daemon;
     private JindoMetaClient? _client;
+    private IReadOnlyList<string> _settings = [];
 
     public string Address { get; private set; } = "";
 
@@ -25,6 +27,17 @@ public sealed class DaemonFixture : IAsyncLifetime
     public static string DotnetHost => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
 
     public static string BinaryDirectory => AppContext.BaseDirectory;
+
+    /// <summary>The data directory (the namespace store, and the local block store under blocks/).</summary>
+    public string DataDirectory => _dataDirectory;
+
+    /// <summary>A daemon with extra -D settings (key=value), for tests that need their own; dispose it.</summary>
+    public static async Task<DaemonFixture> StartAsync(params string[] settings)
+    {
+        var daemon = new DaemonFixture { _settings = settings };
+        await daemon.InitializeAsync();
+        return daemon;
+    }
 
     public async Task InitializeAsync()
     {
@@ -45,6 +58,12 @@ public sealed class DaemonFixture : IAsyncLifetime
         })
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var setting in _settings)
+        {
+            start.ArgumentList.Add("-D");
+            start.ArgumentList.Add(setting);
         }
 
         _daemon = Process.Start(start) ?? throw new InvalidOperationException("could not start jindometa");
@@ -89,10 +108,37 @@ public sealed class DaemonFixture : IAsyncLifetime
 
     public static async Task<CliResult> RunJindoAsync(string user, string? rpcAddress, IReadOnlyList<string> args)
     {
+        var (code, output, error) = await RunJindoBytesAsync(user, rpcAddress, args, null);
+        return new CliResult(code, Encoding.UTF8.GetString(output), error);
+    }
+
+    /// <summary>Runs `jindo ARGS` with <paramref name="input"/> on its standard input; its standard output as bytes.</summary>
+    public static async Task<(int ExitCode, byte[] Out, string Error)> RunJindoBytesAsync(string user, string? rpcAddress, IReadOnlyList<string> args, byte[]? input)
+    {
+        using var process = StartJindo(user, rpcAddress, args);
+        var output = new MemoryStream();
+        var copying = process.StandardOutput.BaseStream.CopyToAsync(output);
+        var error = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.BaseStream.WriteAsync(input);
+        }
+
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        await copying;
+        return (process.ExitCode, output.ToArray(), await error);
+    }
+
+    /// <summary>Starts `jindo ARGS` with every stream redirected; the caller drains, feeds and ends it.</summary>
+    public static Process StartJindo(string user, string? rpcAddress, IReadOnlyList<string> args)
+    {
         var start = new ProcessStartInfo(DotnetHost)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Path.Combine(BinaryDirectory, "jindo.dll"));
@@ -114,12 +160,7 @@ public sealed class DaemonFixture : IAsyncLifetime
             start.Environment.Remove("JINDO_RPC_ADDRESS");
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await output, await error);
+        return Process.Start(start)!;
     }
 
     public Task<CliResult> JindoAsAsync(string user, params string[] args) => RunJindoAsync(user, Address, args);
