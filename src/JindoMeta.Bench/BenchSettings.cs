@@ -35,6 +35,9 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
     /// <summary>build-tree: the directory the tree is generated under; it must not exist yet (--root).</summary>
     public string TreeRoot { get; init; } = "/tree";
 
+    /// <summary>The data suite's file size in MiB (--mb).</summary>
+    public int FileMegabytes { get; init; } = 1024;
+
     public static BenchSettings Parse(IReadOnlyList<string> args)
     {
         var warmUp = TimeSpan.FromSeconds(1);
@@ -51,6 +54,7 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
         string? address = null;
         var treeRoot = "/tree";
         var completeFiles = true;
+        var megabytes = 1024;
         for (var i = 0; i < args.Count; i++)
         {
             var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
@@ -96,8 +100,11 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
                 case "--complete":
                     completeFiles = bool.Parse(value);
                     break;
+                case "--mb":
+                    megabytes = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
                 default:
-                    throw new ArgumentException($"unknown option {args[i]} (known: --seconds --warmup --callers --dir --only --connections --kills --dirs --files --rate --address --root --complete)");
+                    throw new ArgumentException($"unknown option {args[i]} (known: --seconds --warmup --callers --dir --only --connections --kills --dirs --files --rate --address --root --complete --mb)");
             }
 
             i++;
@@ -117,6 +124,7 @@ public sealed record BenchSettings(TimeSpan WarmUp, TimeSpan Duration, IReadOnly
             Address = address,
             TreeRoot = treeRoot,
             CompleteFiles = completeFiles,
+            FileMegabytes = megabytes,
         };
     }
 }

@@ -21,7 +21,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|metrics|security|audit|raft|ots|raft-core|tablestore|replica|build-tree [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
+            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|metrics|security|audit|raft|ots|raft-core|tablestore|replica|build-tree|data [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
             Console.Error.WriteLine("  metrics: getFileInfo and durable create against a daemon with metrics on (scraped every 5 s) and one with them off, alternating; ratio on/off");
             Console.Error.WriteLine("  security: the same against simple authentication, TLS with client certificates, and the audit log on; ratios to simple");
             Console.Error.WriteLine("  audit: the same against the audit log off and on; ratio on/off");
@@ -29,6 +29,7 @@ internal static class Program
             Console.Error.WriteLine("  ots: the ots backend (emulator in process, then +1 ms per Tablestore call) vs rocksdb; calls per create; active/standby failover (--kills N / 4 SIGKILLs)");
             Console.Error.WriteLine("  replica [--dirs 1596] [--files 1482809] [--callers 64] [--connections 4] [--complete true] [--rate 10000] [--seconds 30] [--warmup 1] [--dir PATH] [--only build|lag]:");
             Console.Error.WriteLine("    emulator + daemon processes: build the tree with upload on, _synced=1, recovery to FINISH, uploader lag under --rate creates/s; CPU per process and phase");
+            Console.Error.WriteLine("  data [--mb 1024] [--dir PATH]: jindo fs -put / -get / -cat of one file through the daemon (local block store) vs cp and cat of it on the same disk");
             Console.Error.WriteLine("  build-tree --address host:port [--dirs 1596] [--files 1482809] [--callers 64] [--connections 4] [--complete true] [--root /tree]:");
             Console.Error.WriteLine("    fill a running server (as HADOOP_USER_NAME, else the OS user): mkdir each directory, create + complete each file (--complete false: create only)");
             return 2;
@@ -48,13 +49,14 @@ internal static class Program
             "tablestore" => await TableStoreSuite.RunAsync(),
             "replica" => await ReplicaBenchmark.RunAsync(settings),
             "build-tree" => await BuildTreeSuite.RunAsync(settings),
+            "data" => await Data.DataPathBenchmark.RunAsync(settings),
             _ => Unknown(args[0]),
         };
     }
 
     private static int Unknown(string suite)
     {
-        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, security, audit, raft, ots, raft-core, tablestore, replica, build-tree)");
+        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, security, audit, raft, ots, raft-core, tablestore, replica, build-tree, data)");
         return 2;
     }
 }

@@ -172,6 +172,8 @@ public sealed partial class JindoMetaClient
                 PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
                 KeepAlivePingDelay = TimeSpan.FromSeconds(60),
                 KeepAlivePingTimeout = TimeSpan.FromSeconds(20),
+                // File reads stream megabytes per call: start with a window for a few 1 MiB messages.
+                InitialHttp2StreamWindowSize = 16 * 1024 * 1024,
                 SslOptions = tls?.HandshakeOptions() ?? new System.Net.Security.SslClientAuthenticationOptions(),
             }),
             MaxReceiveMessageSize = options.MaxReceiveMessageSize,

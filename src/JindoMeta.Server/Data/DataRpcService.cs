@@ -24,8 +24,8 @@ public sealed class DataRpcService(NamespaceRegistry registry, CallerAuthenticat
 {
     public const long GenerationStamp = 1; // blocks are never rewritten in place, so one generation is all there is
 
-    /// <summary>Data per message: well under every client's default 4 MiB receive limit.</summary>
-    public const int MessageBytes = 1024 * 1024;
+    /// <summary>Data per message: a receiver's buffer for it stays off the large-object heap (see the client's DataMessageBytes).</summary>
+    public const int MessageBytes = 64 * 1024;
 
     public override async Task<Proto.WriteBlockResponse> WriteBlock(IAsyncStreamReader<Proto.WriteBlockRequest> requestStream, ServerCallContext context)
     {
@@ -119,7 +119,8 @@ public sealed class DataRpcService(NamespaceRegistry registry, CallerAuthenticat
                         for (var at = 0; at < slice.Length; at += MessageBytes)
                         {
                             var piece = slice.Span.Slice(at, Math.Min(MessageBytes, slice.Length - at));
-                            var message = new Proto.DataChunk { Data = ByteString.CopyFrom(piece), Crc32C = Crc32C.Compute(piece) };
+                            // No copy: serialized before WriteAsync completes, and the slice stays valid until the next one is asked for.
+                            var message = new Proto.DataChunk { Data = UnsafeByteOperations.UnsafeWrap(slice.Slice(at, piece.Length)), Crc32C = Crc32C.Compute(piece) };
                             await responseStream.WriteAsync(new Proto.ReadFileResponse { Data = message }, context.CancellationToken).ConfigureAwait(false);
                         }
                     }

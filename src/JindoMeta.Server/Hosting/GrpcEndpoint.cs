@@ -18,6 +18,9 @@ public static class GrpcEndpoint
     /// </summary>
     private const int MaxStreamsPerConnection = 1000;
 
+    /// <summary>HTTP/2 flow-control window for data calls (a few messages in flight).</summary>
+    private const int DataWindowBytes = 16 * 1024 * 1024;
+
     public static void Configure(WebApplicationBuilder builder, ServerSettings settings, ServerTls? tls)
     {
         if (tls is not null)
@@ -33,6 +36,10 @@ public static class GrpcEndpoint
             kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(60);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+            // Block writes stream megabytes per call: Kestrel's 768 KiB stream / 1 MiB connection windows would stall
+            // every 1 MiB message on a window update round trip.
+            kestrel.Limits.Http2.InitialStreamWindowSize = DataWindowBytes;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = DataWindowBytes;
             kestrel.Listen(settings.BindAddress, settings.Port, listen => ConfigureListener(listen, tls));
         });
         builder.Services.AddGrpc(grpc =>
