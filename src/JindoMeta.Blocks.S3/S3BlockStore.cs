@@ -17,6 +17,14 @@ public sealed class S3BlockStore : IBlockStore
     /// <summary>Parts of a multipart upload (S3's minimum is 5 MiB for every part but the last).</summary>
     public const int PartBytes = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// False: bodies go as plain Content-Length payloads whose SHA-256 is in the signature, not as aws-chunked
+    /// streaming SigV4 (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), which the SDK picks over http. Not every S3-compatible
+    /// store decodes aws-chunked: s3rver 3.7.1 stored the chunk headers and signatures as object bytes (a 14-byte
+    /// object became 186). The cost is one SHA-256 pass over each body before it is sent.
+    /// </summary>
+    private const bool SendsChunkEncoding = false;
+
     private readonly AmazonS3Client _client;
     private readonly S3StoreOptions _options;
 
@@ -164,6 +172,7 @@ public sealed class S3BlockStore : IBlockStore
                     Key = key,
                     InputStream = body,
                     AutoCloseStream = false,
+                    UseChunkEncoding = SendsChunkEncoding,
                 }, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -241,6 +250,7 @@ public sealed class S3BlockStore : IBlockStore
                     PartNumber = partNumber,
                     InputStream = body,
                     PartSize = length,
+                    UseChunkEncoding = SendsChunkEncoding,
                 }, cancellationToken).ConfigureAwait(false);
                 _parts.Add(new PartETag(partNumber, response.ETag));
             }
