@@ -78,8 +78,9 @@ public sealed class S3BlockStore : IBlockStore
                 ByteRange = new ByteRange(offset, offset + destination.Length - 1),
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
+            // Only a missing key: a missing bucket is a misconfigured store, not a lost block, and must not look like one.
             throw new BlockNotFoundException($"Block object {objectName} is not in {Location}");
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
@@ -144,9 +145,11 @@ public sealed class S3BlockStore : IBlockStore
         private string? _uploadId;
         private Task _inFlight = Task.CompletedTask;
         private bool _committed;
+        private bool _disposed;
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this); // its buffers are back in the pool
             while (data.Length > 0)
             {
                 var take = Math.Min(data.Length, PartBytes - _filled);
@@ -162,6 +165,7 @@ public sealed class S3BlockStore : IBlockStore
 
         public async ValueTask CommitAsync(CancellationToken cancellationToken)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var client = store._client;
             if (_uploadId is null)
             {
@@ -197,11 +201,19 @@ public sealed class S3BlockStore : IBlockStore
 
         public async ValueTask DisposeAsync()
         {
+            // Once: a second dispose would abort again and return the buffers to the pool twice, so that two later
+            // writers would be handed the same array.
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             try
             {
                 await _inFlight.ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AmazonServiceException or IOException or HttpRequestException or OperationCanceledException)
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or HttpRequestException or OperationCanceledException)
             {
                 // The write failed already; the upload is aborted below.
             }
@@ -212,7 +224,7 @@ public sealed class S3BlockStore : IBlockStore
                 {
                     await store._client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = store._options.Bucket, Key = key, UploadId = _uploadId }).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is AmazonServiceException or IOException or HttpRequestException)
+                catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or HttpRequestException)
                 {
                     // Left to the bucket's lifecycle rule for incomplete uploads; no object is visible either way.
                 }

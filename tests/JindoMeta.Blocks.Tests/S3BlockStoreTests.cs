@@ -34,6 +34,36 @@ public sealed class S3BlockStoreTests(S3rverFixture s3) : BlockStoreContract, IC
         Assert.Equal(3, s3.Server.Requests.Count(r => r.StartsWith($"PUT {path}?", StringComparison.Ordinal) && r.Contains("partNumber=", StringComparison.Ordinal) && r.EndsWith(" 200", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task Disposing_an_abandoned_multipart_writer_twice_aborts_once_and_returns_its_buffers_once()
+    {
+        var key = new BlockKey("ns", 1, 3);
+        var writer = new BlockWriter(await Store.OpenWriteAsync(key.ObjectName, Cancellation));
+        await writer.WriteAsync(BlockBytes.Random(S3BlockStore.PartBytes + 1, seed: 3), Cancellation); // one part sent, one being filled
+
+        await writer.DisposeAsync();
+        await writer.DisposeAsync();
+
+        var abort = $"DELETE {ObjectPath(key.ObjectName)}?uploadId=";
+        Assert.NotNull(await s3.Server.WaitForRequestAsync(r => r.StartsWith(abort, StringComparison.Ordinal)));
+        await Task.Delay(200); // a second abort would be logged by now
+        Assert.Single(s3.Server.Requests, r => r.StartsWith(abort, StringComparison.Ordinal));
+        // Returned twice, an array would be handed out twice (this thread's pool slot, then the shared one).
+        var first = System.Buffers.ArrayPool<byte>.Shared.Rent(S3BlockStore.PartBytes);
+        var second = System.Buffers.ArrayPool<byte>.Shared.Rent(S3BlockStore.PartBytes);
+        Assert.NotSame(first, second);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await writer.WriteAsync(new byte[1], Cancellation));
+    }
+
+    [Fact]
+    public async Task A_missing_bucket_is_not_a_missing_block()
+    {
+        await using var store = new S3BlockStore(s3.Options(_prefix) with { Bucket = "no-such-bucket" });
+
+        var error = await Assert.ThrowsAsync<AmazonS3Exception>(async () => await store.ReadAsync(new BlockKey("ns", 1, 1).ObjectName, 0, new byte[10], Cancellation));
+        Assert.Equal("NoSuchBucket", error.ErrorCode);
+    }
+
     protected override Task<IBlockStore> OpenStoreAsync() => Task.FromResult<IBlockStore>(new S3BlockStore(s3.Options(_prefix)));
 
     protected override async Task ReplaceObjectAsync(string objectName, Func<byte[], byte[]> change)
