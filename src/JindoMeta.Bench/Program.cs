@@ -1,3 +1,4 @@
+using JindoMeta.Bench.Blocks;
 using JindoMeta.Bench.Load;
 using JindoMeta.Bench.Namespace;
 using JindoMeta.Bench.Replication;
@@ -13,7 +14,8 @@ namespace JindoMeta.Bench;
 /// memory and log store appends), tablestore (our client against the emulator), replica (issue 10's figures: the
 /// emulator and the daemon as processes: build a tree with upload on, time to `_synced=1`, recovery of a new data
 /// directory to state=FINISH, uploader lag under a steady create rate, each process's CPU per phase), build-tree
-/// (fill a running server with a generated tree: --address host:port --dirs N --files M --callers C).
+/// (fill a running server with a generated tree: --address host:port --dirs N --files M --callers C), blockstore (256 MiB
+/// through S3BlockStore vs plain SDK PutObject/GetObject, on s3rver).
 /// </summary>
 internal static class Program
 {
@@ -21,7 +23,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|metrics|security|audit|raft|ots|raft-core|tablestore|replica|build-tree|data [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
+            Console.Error.WriteLine("usage: jindometa-bench namespace|rpc|metrics|security|audit|raft|ots|raft-core|tablestore|replica|build-tree|data|blockstore [--seconds N] [--warmup N] [--callers 1,16,64] [--dir PATH]");
             Console.Error.WriteLine("  metrics: getFileInfo and durable create against a daemon with metrics on (scraped every 5 s) and one with them off, alternating; ratio on/off");
             Console.Error.WriteLine("  security: the same against simple authentication, TLS with client certificates, and the audit log on; ratios to simple");
             Console.Error.WriteLine("  audit: the same against the audit log off and on; ratio on/off");
@@ -32,6 +34,7 @@ internal static class Program
             Console.Error.WriteLine("  data [--mb 1024] [--dir PATH]: jindo fs -put / -get / -cat of one file through the daemon (local block store) vs cp and cat of it on the same disk");
             Console.Error.WriteLine("  build-tree --address host:port [--dirs 1596] [--files 1482809] [--callers 64] [--connections 4] [--complete true] [--root /tree]:");
             Console.Error.WriteLine("    fill a running server (as HADOOP_USER_NAME, else the OS user): mkdir each directory, create + complete each file (--complete false: create only)");
+            Console.Error.WriteLine("  blockstore: 256 MiB written and read through S3BlockStore vs plain PutObject/GetObject, both on s3rver (npm ci in tests/Shared/node); ratio ours/plain");
             return 2;
         }
 
@@ -50,13 +53,14 @@ internal static class Program
             "replica" => await ReplicaBenchmark.RunAsync(settings),
             "build-tree" => await BuildTreeSuite.RunAsync(settings),
             "data" => await Data.DataPathBenchmark.RunAsync(settings),
+            "blockstore" => await BlockStoreBenchmark.RunAsync(),
             _ => Unknown(args[0]),
         };
     }
 
     private static int Unknown(string suite)
     {
-        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, security, audit, raft, ots, raft-core, tablestore, replica, build-tree, data)");
+        Console.Error.WriteLine($"unknown suite '{suite}' (known: namespace, rpc, metrics, security, audit, raft, ots, raft-core, tablestore, replica, build-tree, data, blockstore)");
         return 2;
     }
 }

@@ -17,6 +17,14 @@ public sealed class S3BlockStore : IBlockStore
     /// <summary>Parts of a multipart upload (S3's minimum is 5 MiB for every part but the last).</summary>
     public const int PartBytes = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// False: bodies go as plain Content-Length payloads whose SHA-256 is in the signature, not as aws-chunked
+    /// streaming SigV4 (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), which the SDK picks over http. Not every S3-compatible
+    /// store decodes aws-chunked: s3rver 3.7.1 stored the chunk headers and signatures as object bytes (a 14-byte
+    /// object became 186). The cost is one SHA-256 pass over each body before it is sent.
+    /// </summary>
+    private const bool SendsChunkEncoding = false;
+
     private readonly AmazonS3Client _client;
     private readonly S3StoreOptions _options;
 
@@ -70,8 +78,9 @@ public sealed class S3BlockStore : IBlockStore
                 ByteRange = new ByteRange(offset, offset + destination.Length - 1),
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+        catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode != "NoSuchBucket")
         {
+            // Only a missing key: a missing bucket is a misconfigured store, not a lost block, and must not look like one.
             throw new BlockNotFoundException($"Block object {objectName} is not in {Location}");
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
@@ -136,9 +145,11 @@ public sealed class S3BlockStore : IBlockStore
         private string? _uploadId;
         private Task _inFlight = Task.CompletedTask;
         private bool _committed;
+        private bool _disposed;
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this); // its buffers are back in the pool
             while (data.Length > 0)
             {
                 var take = Math.Min(data.Length, PartBytes - _filled);
@@ -154,6 +165,7 @@ public sealed class S3BlockStore : IBlockStore
 
         public async ValueTask CommitAsync(CancellationToken cancellationToken)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var client = store._client;
             if (_uploadId is null)
             {
@@ -164,6 +176,7 @@ public sealed class S3BlockStore : IBlockStore
                     Key = key,
                     InputStream = body,
                     AutoCloseStream = false,
+                    UseChunkEncoding = SendsChunkEncoding,
                 }, cancellationToken).ConfigureAwait(false);
             }
             else
@@ -188,11 +201,19 @@ public sealed class S3BlockStore : IBlockStore
 
         public async ValueTask DisposeAsync()
         {
+            // Once: a second dispose would abort again and return the buffers to the pool twice, so that two later
+            // writers would be handed the same array.
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             try
             {
                 await _inFlight.ConfigureAwait(false);
             }
-            catch (Exception e) when (e is AmazonServiceException or IOException or HttpRequestException or OperationCanceledException)
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or HttpRequestException or OperationCanceledException)
             {
                 // The write failed already; the upload is aborted below.
             }
@@ -203,7 +224,7 @@ public sealed class S3BlockStore : IBlockStore
                 {
                     await store._client.AbortMultipartUploadAsync(new AbortMultipartUploadRequest { BucketName = store._options.Bucket, Key = key, UploadId = _uploadId }).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is AmazonServiceException or IOException or HttpRequestException)
+                catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or HttpRequestException)
                 {
                     // Left to the bucket's lifecycle rule for incomplete uploads; no object is visible either way.
                 }
@@ -241,6 +262,7 @@ public sealed class S3BlockStore : IBlockStore
                     PartNumber = partNumber,
                     InputStream = body,
                     PartSize = length,
+                    UseChunkEncoding = SendsChunkEncoding,
                 }, cancellationToken).ConfigureAwait(false);
                 _parts.Add(new PartETag(partNumber, response.ETag));
             }

@@ -72,7 +72,15 @@ public sealed class LocalBlockStore : IBlockStore
 
     public ValueTask DeleteAsync(string objectName, CancellationToken cancellationToken)
     {
-        File.Delete(PathOf(objectName)); // no error when missing
+        try
+        {
+            File.Delete(PathOf(objectName)); // no error when the file is missing...
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // ...but File.Delete throws when its directory is (a file none of whose blocks were ever written here).
+        }
+
         return ValueTask.CompletedTask;
     }
 
