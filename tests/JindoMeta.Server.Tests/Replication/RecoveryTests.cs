@@ -287,5 +287,43 @@ public sealed class RecoveryTests
         }
     }
 
+    /// <summary>
+    /// The seeds' last step: the data never was on the cluster (blocks in an S3 bucket, here s3rver), so once the
+    /// metadata is recovered from the replica, `-cat` on the new cluster prints what was written on the old one.
+    /// </summary>
+    [Fact]
+    public async Task After_recovery_cat_on_the_new_cluster_prints_the_bytes_written_on_the_old_one_to_s3()
+    {
+        await using var s3 = await S3rverProcess.StartAsync();
+        string[] store =
+        [
+            "-D", "namespace.blockstore.type=s3", "-D", $"namespace.blockstore.s3.endpoint={s3.Endpoint}", "-D", $"namespace.blockstore.s3.bucket={s3.Bucket}",
+            "-D", $"namespace.blockstore.s3.access-key={s3.AccessKey}", "-D", $"namespace.blockstore.s3.secret-key={s3.SecretKey}",
+        ];
+        await using var harness = await ReplicaHarness.StartAsync();
+        using var temp = new TempDirectory("seed-data");
+        var local = Path.Combine(temp.Path, "testfile");
+        await File.WriteAllTextAsync(local, "this is a test file\n");
+
+        var old = await harness.StartDaemonAsync("old", [.. harness.UploadSettings(), .. store]);
+        var put = await JindoAsync(old.Address, "fs", "-put", local, "jfs://test/testfile");
+        Assert.True(put.ExitCode == 0, put.Error);
+        using (var client = new RawClient(old.Address))
+        {
+            await ReplicaHarness.WaitForSyncedAsync(client, Timeout);
+        }
+
+        Assert.Equal(0, await old.TerminateAsync());
+        var recovering = await harness.StartDaemonAsync("new", [.. harness.RecoverySettings(), .. store]);
+        using (var client = new RawClient(recovering.Address))
+        {
+            await WaitForNodeStateAsync(client, "FINISH");
+        }
+
+        var cat = await JindoAsync(recovering.Address, "fs", "-cat", "jfs://test/testfile");
+        Assert.Equal((0, "this is a test file\n", ""), (cat.ExitCode, cat.Out, cat.Error));
+        Assert.Equal(0, await recovering.TerminateAsync());
+    }
+
     private static Task<(int ExitCode, string Out, string Error)> JindoAsync(string address, params string[] args) => JindoCli.RunAsync(address, args);
 }
