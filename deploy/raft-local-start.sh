@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a three-node raft cluster on this machine, exactly as three hosts would run it: node N binds 127.0.0.N
-# (all loopback) on client port 8101 and raft port 8103, data in data/raft/nodeN, logs in logs/raft/nodeN.
+# (all loopback) on client port 8101 and raft port 8103, data in data/raft/nodeN, logs in logs/raft/nodeN; file
+# blocks in data/raft/blocks, one directory for the three (on separate hosts: shared storage or the s3 store).
 # Stop it with deploy/raft-local-stop.sh. Extra arguments go to every node (e.g. -D jfs.namespaces=test).
 # The CLI then uses all three: deploy/jindo --rpc-address 127.0.0.1:8101,127.0.0.2:8101,127.0.0.3:8101 fs -ls jfs://test/
 set -euo pipefail
@@ -19,7 +20,7 @@ for n in 1 2 3; do
   nohup dotnet src/JindoMeta.Server/bin/Release/net10.0/jindometa.dll \
     -D namespace.backend.type=raft -D namespace.backend.raft.initial-conf=$conf -D jfs.namespace.server.rpc-address=$rpc \
     -D namespace.rpc.bind-host=127.0.0.$n -D namespace.rpc.port=8101 \
-    -D namespace.data.dir=data/raft/node$n -D namespace.log.dir=logs/raft/node$n "$@" \
+    -D namespace.data.dir=data/raft/node$n -D namespace.blockstore.local.dir=data/raft/blocks -D namespace.log.dir=logs/raft/node$n "$@" \
     > logs/raft/node$n/console.log 2>&1 &
   echo $! > "$pidfile"
 done
