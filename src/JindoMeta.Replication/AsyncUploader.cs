@@ -161,6 +161,7 @@ public sealed class AsyncUploader : IAsyncDisposable
         // and later changes deleted are deleted by that replay, and rows newer in the snapshot keep their newer index.
         using var snapshot = _source.OpenSnapshot();
         var claimed = stored?.Index ?? snapshot.ChangeIndex;
+        await WaitForFeedAsync(claimed, cancellationToken).ConfigureAwait(false);
         CheckFeedReaches(claimed);
         if (stored is null)
         {
@@ -309,6 +310,19 @@ public sealed class AsyncUploader : IAsyncDisposable
         {
             var first = failed[0];
             throw new TableStoreException("BatchWriteRow", first.ErrorCode ?? "unknown", $"{failed.Count} of {writes.Count} rows failed: {first.ErrorMessage}", null, 200);
+        }
+    }
+
+    /// <summary>
+    /// A snapshot may hold the rows of an entry whose commit is being acknowledged right now (the batch is in the store;
+    /// the writer publishes its index just after): wait briefly for that rather than call the table ahead of the store.
+    /// Real time, not the uploader's clock: this is the writer's next few instructions, not a policy.
+    /// </summary>
+    private async Task WaitForFeedAsync(long index, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 1000 && _source.ChangeFeed.LastIndex < index; attempt++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(5), cancellationToken).ConfigureAwait(false);
         }
     }
 

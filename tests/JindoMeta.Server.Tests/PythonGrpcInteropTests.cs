@@ -25,7 +25,7 @@ public sealed class PythonGrpcInteropTests : IDisposable
         string[] expectedServices =
         [
             "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
-            "jindometa.v1.AdminService", "jindometa.v1.NamespaceService",
+            "jindometa.v1.AdminService", "jindometa.v1.DataService", "jindometa.v1.NamespaceService",
         ];
         Assert.Equal(expectedServices, Strings(result.GetProperty("services")));
         Assert.Equal(expectedServices, Strings(result.GetProperty("servicesV1")));

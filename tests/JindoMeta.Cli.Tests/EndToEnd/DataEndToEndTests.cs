@@ -226,11 +226,14 @@ public sealed class DataEndToEndTests : IAsyncLifetime
         await using var writer = await FileWriter.CreateAsync(_daemon.Client, new CreateRequest { Namespace = "test", Path = "/data/leased" });
         await writer.WriteAsync("held"u8.ToArray());
 
+        // Renewed just before each step: the limits are seconds here, and a loaded machine must not let them lapse.
+        await _daemon.Client.RenewLeaseAsync();
         var refused = await Assert.ThrowsAsync<JindoMetaException>(() =>
             other.CreateAsync(new CreateRequest { Namespace = "test", Path = "/data/leased", Overwrite = true }));
         Assert.Equal(JindoErrorCode.LeaseConflict, refused.ErrorCode);
         Assert.Contains("being written by another client", refused.Message, StringComparison.Ordinal);
 
+        await _daemon.Client.RenewLeaseAsync();
         var status = await writer.CompleteAsync();
         Assert.Equal(4, status!.Length);
         Assert.Equal("held"u8.ToArray(), await CatAsync("jfs://test/data/leased"));
