@@ -133,6 +133,7 @@ public static class JindoMetaServer
             }
 
             WarnOfSimpleAuthentication(settings, logger); // once started: a start-up failure stays one line
+            WarnOfPrivateBlockDirectory(settings, logger);
             var port = BoundPort(app, settings.Port);
             advertised.Value = $"{AdvertisedHost(settings.BindAddress)}:{port}";
             serving.Started();
@@ -175,6 +176,19 @@ public static class JindoMetaServer
                 "Authentication is simple and the RPC port listens on {Address}: anyone who can reach it may act as any user, the superuser {SuperUser} too. " +
                 "Bind to 127.0.0.1 ({BindKey}) or set {AuthenticationKey} = tls with client certificates",
                 settings.BindAddress, settings.Permissions.SuperUser, ConfigKeys.BindHost, ConfigKeys.Authentication);
+        }
+    }
+
+    /// <summary>On raft every node must read the blocks any leader wrote: a directory inside this node's data directory is its alone.</summary>
+    private static void WarnOfPrivateBlockDirectory(ServerSettings settings, Serilog.ILogger logger)
+    {
+        if (settings.Raft is not null && settings.Data.LocalDirectory is { } blocks &&
+            (blocks + Path.DirectorySeparatorChar).StartsWith(settings.DataDirectory + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            logger.Warning(
+                "File blocks are kept in {Directory}, inside this node's own data directory, while raft serves the metadata from any of three nodes: " +
+                "after a failover the new leader cannot read the blocks this node wrote. Give the three nodes one shared directory ({LocalKey}) or use {TypeKey} = s3",
+                blocks, ConfigKeys.BlockStoreLocalDirectory, ConfigKeys.BlockStoreType);
         }
     }
 

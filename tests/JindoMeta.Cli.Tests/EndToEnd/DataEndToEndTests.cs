@@ -118,6 +118,29 @@ public sealed class DataEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_directory_tree_is_put_and_got_back_whole()
+    {
+        var tree = Path.Combine(_local, "tree");
+        Directory.CreateDirectory(Path.Combine(tree, "sub", "deeper"));
+        File.WriteAllBytes(Path.Combine(tree, "a"), RandomBytes(1000, 1));
+        File.WriteAllBytes(Path.Combine(tree, "sub", "b"), RandomBytes(MiB + 1, 2));
+        File.WriteAllBytes(Path.Combine(tree, "sub", "deeper", "c"), []);
+
+        AssertResult(await Fs("-put", tree, "jfs://test/data/tree"), 0, "");
+        var listing = await Fs("-ls", "-R", "jfs://test/data/tree");
+        Assert.Equal(
+            ["jfs://test/data/tree/a", "jfs://test/data/tree/sub", "jfs://test/data/tree/sub/b", "jfs://test/data/tree/sub/deeper", "jfs://test/data/tree/sub/deeper/c"],
+            listing.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[(l.LastIndexOf(' ') + 1)..]));
+
+        var back = Path.Combine(_local, "back");
+        AssertResult(await Fs("-get", "jfs://test/data/tree", back), 0, "");
+        foreach (var file in new[] { "a", Path.Combine("sub", "b"), Path.Combine("sub", "deeper", "c") })
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(tree, file)), File.ReadAllBytes(Path.Combine(back, file)));
+        }
+    }
+
+    [Fact]
     public async Task Append_tail_text_cp_getmerge_checksum_and_setrep()
     {
         AssertResult(await Fs("-appendToFile", LocalFile("a1", "first\n"u8.ToArray()), "jfs://test/data/log"), 0, "");

@@ -31,6 +31,8 @@ public sealed partial class RaftClusterTests(ITestOutputHelper output) : IAsyncL
 
         var leader = await _cluster.LeaderIndexAsync();
         Assert.Equal(_cluster.ClientAddress(leader), client.PreferredAddress);
+        // Blocks default to a directory inside each node's data directory: every node says so at start.
+        Assert.Contains(RaftDataTests.PrivateBlocksWarning, _cluster.Nodes[leader]!.Output, StringComparison.Ordinal);
         foreach (var follower in Enumerable.Range(0, 3).Where(i => i != leader))
         {
             using var direct = _cluster.NewClient(Hosts[follower]); // knows only the follower: must be sent on to the leader

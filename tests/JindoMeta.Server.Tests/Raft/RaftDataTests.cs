@@ -10,6 +10,9 @@ namespace JindoMeta.Server.Tests.Raft;
 public sealed class RaftDataTests : IAsyncLifetime
 {
     private const int MiB = 1024 * 1024;
+
+    /// <summary>What a raft node says at start when its blocks would be its alone.</summary>
+    public const string PrivateBlocksWarning = "inside this node's own data directory";
     private readonly TempDirectory _blocks = new("raft-blocks");
     private RaftDaemonCluster _cluster = null!;
 
@@ -35,6 +38,7 @@ public sealed class RaftDataTests : IAsyncLifetime
         }
 
         Assert.Equal(content, await ReadAllAsync(client, "/f"));
+        Assert.DoesNotContain(PrivateBlocksWarning, _cluster.Nodes[0]!.Output, StringComparison.Ordinal); // the directory is shared
         var leader = await _cluster.LeaderIndexAsync();
         await _cluster.KillAsync(leader);
         var next = await _cluster.LeaderIndexAsync();
