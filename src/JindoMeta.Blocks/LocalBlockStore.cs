@@ -37,7 +37,8 @@ public sealed class LocalBlockStore : IBlockStore
             Access = FileAccess.Write,
             Share = FileShare.None,
             BufferSize = 0, // writes arrive in large pieces already
-            Options = FileOptions.Asynchronous,
+            // Synchronous: a write into the page cache is a memory copy; on Linux "asynchronous" file writes are
+            // the same call made from the thread pool, one hop per message.
         });
         return ValueTask.FromResult<IObjectWriter>(new LocalObjectWriter(stream, temporary, target));
     }
@@ -122,7 +123,11 @@ public sealed class LocalBlockStore : IBlockStore
     {
         private bool _committed;
 
-        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) => stream.WriteAsync(data, cancellationToken);
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            stream.Write(data.Span);
+            return ValueTask.CompletedTask;
+        }
 
         public async ValueTask CommitAsync(CancellationToken cancellationToken)
         {

@@ -23,6 +23,9 @@ public sealed class FileWriter : IAsyncDisposable
     private readonly Task _renewing;
     private BlockUpload? _block;
 
+    /// <summary>The previous block's finish (its object made durable on the server) while the next one is sent.</summary>
+    private Task _finishing = Task.CompletedTask;
+
     private FileWriter(JindoMetaClient client, string namespaceName, FileStatus status, IEnumerable<Block> existing)
     {
         _client = client;
@@ -65,7 +68,9 @@ public sealed class FileWriter : IAsyncDisposable
             data = data[take..];
             if (_block.Length == _blockSize)
             {
-                await FinishBlockAsync().ConfigureAwait(false);
+                // The server syncs the full block before it answers: let that overlap the next block's data.
+                await _finishing.ConfigureAwait(false);
+                _finishing = FinishBlockAsync();
             }
         }
     }
@@ -73,6 +78,7 @@ public sealed class FileWriter : IAsyncDisposable
     /// <summary>Closes the file: its last block is stored and the block list recorded.</summary>
     public async Task<FileStatus?> CompleteAsync(CancellationToken cancellationToken = default)
     {
+        await _finishing.ConfigureAwait(false);
         if (_block is not null)
         {
             await FinishBlockAsync().ConfigureAwait(false);
@@ -88,6 +94,15 @@ public sealed class FileWriter : IAsyncDisposable
         await _stopRenewing.CancelAsync().ConfigureAwait(false);
         await _renewing.ConfigureAwait(false);
         _stopRenewing.Dispose();
+        try
+        {
+            await _finishing.ConfigureAwait(false);
+        }
+        catch (JindoMetaException)
+        {
+            // Abandoned: the failure was (or would have been) reported by the write or complete that met it.
+        }
+
         if (_block is not null)
         {
             await _block.DisposeAsync().ConfigureAwait(false);

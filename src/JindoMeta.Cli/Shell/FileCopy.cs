@@ -11,7 +11,7 @@ namespace JindoMeta.Cli.Shell;
 public static class FileCopy
 {
     public const string CopyingSuffix = "._COPYING_";
-    private const int ReadBytes = JindoMetaClient.DataMessageBytes;
+    private const int ReadBytes = 1024 * 1024; // few large reads of the source; the writer cuts them into messages
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>; <paramref name="direct"/> skips the temporary file (-d).</summary>
     public static async Task<FileStatus?> WriteAsync(JindoMetaClient client, Stream source, JfsPath target, bool overwrite, bool direct)

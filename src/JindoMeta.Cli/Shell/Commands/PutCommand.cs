@@ -91,7 +91,7 @@ public sealed class PutCommand(string name) : FsCommand
             throw new ShellException($"`{local}': No such file or directory");
         }
 
-        await using (var input = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan | FileOptions.Asynchronous))
+        await using (var input = new FileStream(local, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan))
         {
             await FileCopy.WriteAsync(Client, input, target, _overwrite, _direct).ConfigureAwait(false);
         }
