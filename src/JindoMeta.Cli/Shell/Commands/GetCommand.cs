@@ -72,9 +72,14 @@ public sealed class GetCommand(string name) : FsCommand
         var temporary = target + FileCopy.CopyingSuffix;
         try
         {
-            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+            await using (var output = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1024 * 1024))
             {
-                await FileCopy.ReadAsync(Client, source, chunk => output.WriteAsync(chunk).AsTask()).ConfigureAwait(false);
+                // Synchronous writes into the page cache: an asynchronous file write on Linux is the same call from the thread pool.
+                await FileCopy.ReadAsync(Client, source, chunk =>
+                {
+                    output.Write(chunk.Span);
+                    return Task.CompletedTask;
+                }).ConfigureAwait(false);
             }
 
             File.Move(temporary, target, overwrite: true);

@@ -33,7 +33,7 @@ public sealed class GetMergeCommand : FsCommand
             return;
         }
 
-        await using (_output = new FileStream(destination, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
+        await using (_output = new FileStream(destination, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1024 * 1024))
         {
             await base.ProcessArgumentsAsync(arguments.Take(arguments.Count - 1).ToList()).ConfigureAwait(false);
         }
@@ -63,7 +63,11 @@ public sealed class GetMergeCommand : FsCommand
             return;
         }
 
-        await FileCopy.ReadAsync(Client, path, chunk => _output!.WriteAsync(chunk).AsTask()).ConfigureAwait(false);
+        await FileCopy.ReadAsync(Client, path, chunk =>
+        {
+            _output!.Write(chunk.Span);
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
         if (_newLines)
         {
             await _output!.WriteAsync("\n"u8.ToArray()).ConfigureAwait(false);
