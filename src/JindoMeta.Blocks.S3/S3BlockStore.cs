@@ -9,13 +9,16 @@ namespace JindoMeta.Blocks.S3;
 
 /// <summary>
 /// Block objects in an S3 bucket. A block of at most one part is one PUT; a larger one is a multipart upload whose
-/// next part is filled while the last one is sent, and which is aborted when the write is abandoned (so nothing
+/// next part is filled while up to four are sent, and which is aborted when the write is abandoned (so nothing
 /// partial is ever visible under the object's name).
 /// </summary>
 public sealed class S3BlockStore : IBlockStore
 {
     /// <summary>Parts of a multipart upload (S3's minimum is 5 MiB for every part but the last).</summary>
     public const int PartBytes = 8 * 1024 * 1024;
+
+    /// <summary>Parts of one upload on the wire at once (each holds its own part-sized buffer).</summary>
+    public const int PartsInFlight = 4;
 
     /// <summary>
     /// False: bodies go as plain Content-Length payloads whose SHA-256 is in the signature, not as aws-chunked
@@ -135,15 +138,15 @@ public sealed class S3BlockStore : IBlockStore
 
     private string KeyOf(string objectName) => _options.Prefix + objectName;
 
-    /// <summary>One object: buffered up to a part; past it, a multipart upload with one part in flight.</summary>
+    /// <summary>One object: buffered up to a part; past it, a multipart upload with up to PartsInFlight parts in flight.</summary>
     private sealed class S3ObjectWriter(S3BlockStore store, string key) : IObjectWriter
     {
         private readonly List<PartETag> _parts = [];
+        private readonly Queue<Task> _inFlight = new();
         private byte[] _buffer = ArrayPool<byte>.Shared.Rent(PartBytes);
-        private byte[]? _sending;
         private int _filled;
+        private int _partsStarted;
         private string? _uploadId;
-        private Task _inFlight = Task.CompletedTask;
         private bool _committed;
         private bool _disposed;
 
@@ -186,7 +189,11 @@ public sealed class S3BlockStore : IBlockStore
                     await SendPartAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                await _inFlight.ConfigureAwait(false);
+                while (_inFlight.TryDequeue(out var part))
+                {
+                    await part.ConfigureAwait(false);
+                }
+
                 await client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
                 {
                     BucketName = store._options.Bucket,
@@ -201,7 +208,7 @@ public sealed class S3BlockStore : IBlockStore
 
         public async ValueTask DisposeAsync()
         {
-            // Once: a second dispose would abort again and return the buffers to the pool twice, so that two later
+            // Once: a second dispose would abort again and return the buffer to the pool twice, so that two later
             // writers would be handed the same array.
             if (_disposed)
             {
@@ -209,13 +216,16 @@ public sealed class S3BlockStore : IBlockStore
             }
 
             _disposed = true;
-            try
+            while (_inFlight.TryDequeue(out var part))
             {
-                await _inFlight.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or HttpRequestException or OperationCanceledException)
-            {
-                // The write failed already; the upload is aborted below.
+                try
+                {
+                    await part.ConfigureAwait(false); // each returns its own buffer when it ends
+                }
+                catch (Exception e) when (e is AmazonServiceException or AmazonClientException or IOException or HttpRequestException or OperationCanceledException)
+                {
+                    // The write failed already; the upload is aborted below.
+                }
             }
 
             if (!_committed && _uploadId is not null)
@@ -231,40 +241,53 @@ public sealed class S3BlockStore : IBlockStore
             }
 
             ArrayPool<byte>.Shared.Return(_buffer);
-            if (_sending is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_sending);
-            }
         }
 
-        /// <summary>Sends the filled buffer as the next part, after the previous part is done; filling goes on meanwhile.</summary>
+        /// <summary>
+        /// Sends the filled buffer as the next part, with up to <see cref="PartsInFlight"/> parts on the wire at once
+        /// (S3 joins parts by number, so they may land in any order); filling goes on in a new buffer meanwhile.
+        /// </summary>
         private async Task SendPartAsync(CancellationToken cancellationToken)
         {
             var client = store._client;
             _uploadId ??= (await client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = store._options.Bucket, Key = key }, cancellationToken)
                 .ConfigureAwait(false)).UploadId;
-            await _inFlight.ConfigureAwait(false);
-            (_sending, _buffer) = (_buffer, _sending ?? ArrayPool<byte>.Shared.Rent(PartBytes));
-            var partNumber = _parts.Count + 1;
+            if (_inFlight.Count >= PartsInFlight)
+            {
+                await _inFlight.Dequeue().ConfigureAwait(false);
+            }
+
+            var part = _buffer;
             var length = _filled;
-            var part = _sending!;
+            var partNumber = ++_partsStarted;
+            _buffer = ArrayPool<byte>.Shared.Rent(PartBytes);
             _filled = 0;
-            _inFlight = UploadAsync();
+            _inFlight.Enqueue(UploadAsync());
 
             async Task UploadAsync()
             {
-                using var body = new MemoryStream(part, 0, length, writable: false);
-                var response = await client.UploadPartAsync(new UploadPartRequest
+                try
                 {
-                    BucketName = store._options.Bucket,
-                    Key = key,
-                    UploadId = _uploadId,
-                    PartNumber = partNumber,
-                    InputStream = body,
-                    PartSize = length,
-                    UseChunkEncoding = SendsChunkEncoding,
-                }, cancellationToken).ConfigureAwait(false);
-                _parts.Add(new PartETag(partNumber, response.ETag));
+                    using var body = new MemoryStream(part, 0, length, writable: false);
+                    var response = await client.UploadPartAsync(new UploadPartRequest
+                    {
+                        BucketName = store._options.Bucket,
+                        Key = key,
+                        UploadId = _uploadId,
+                        PartNumber = partNumber,
+                        InputStream = body,
+                        PartSize = length,
+                        UseChunkEncoding = SendsChunkEncoding,
+                    }, cancellationToken).ConfigureAwait(false);
+                    lock (_parts)
+                    {
+                        _parts.Add(new PartETag(partNumber, response.ETag));
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(part);
+                }
             }
         }
     }
