@@ -56,8 +56,20 @@ public sealed class NamespaceClusterTests
         {
             // The log is compacted behind the snapshot (keeping CompactionMargin entries), and exactly the referenced
             // snapshot file is left on disk.
+            // A snapshot may still be being taken (its file written, the reference not yet moved): wait for it to settle.
             var store = cluster.Stores[id];
-            Assert.Equal(StorageStatus.Ok, store.Snapshot(out var snapshot));
+            Snapshot snapshot = default!;
+            for (var attempt = 0; ; attempt++)
+            {
+                Assert.Equal(StorageStatus.Ok, store.Snapshot(out snapshot));
+                if (store.SnapshotFiles.FileNames.SequenceEqual([((JindoMeta.Backend.Raft.Snapshots.FileSnapshotData)snapshot.Data).FileName]) || attempt == 100)
+                {
+                    break;
+                }
+
+                await Task.Delay(50);
+            }
+
             Assert.True(store.FirstIndex > 1 && store.FirstIndex - 1 <= snapshot.Index, $"node {id}: log starts at {store.FirstIndex}, snapshot at {snapshot.Index}");
             Assert.Equal([((JindoMeta.Backend.Raft.Snapshots.FileSnapshotData)snapshot.Data).FileName], store.SnapshotFiles.FileNames);
         }
