@@ -317,15 +317,9 @@ public static class NamespaceCommandCodec
         var blocks = new BlockInfo[count];
         for (var i = 0; i < count; i++)
         {
-            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint(), withChecksums ? Checksum(ref reader) : 0);
+            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint(), withChecksums ? reader.UVarint32("block checksum") : 0);
         }
 
         return blocks;
-    }
-
-    private static uint Checksum(ref RecordReader reader)
-    {
-        var value = reader.UVarint();
-        return value <= uint.MaxValue ? (uint)value : throw new FormatException($"Malformed raft command entry: block checksum {value} does not fit 32 bits");
     }
 }

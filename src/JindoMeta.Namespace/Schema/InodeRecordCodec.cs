@@ -90,7 +90,7 @@ public static class InodeRecordCodec
         var blocks = blockCount == 0 ? [] : new BlockInfo[blockCount];
         for (var i = 0; i < blockCount; i++)
         {
-            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint(), version == Version ? Checksum(ref reader) : 0);
+            blocks[i] = new BlockInfo(reader.Varint(), reader.Varint(), reader.Varint(), version == Version ? reader.UVarint32("block checksum") : 0);
         }
 
         reader.ExpectEnd();
@@ -110,11 +110,5 @@ public static class InodeRecordCodec
             ReopenedForAppend = (flags & ReopenedForAppendFlag) != 0,
             Blocks = blocks,
         };
-    }
-
-    private static uint Checksum(ref RecordReader reader)
-    {
-        var value = reader.UVarint();
-        return value <= uint.MaxValue ? (uint)value : throw new FormatException($"Malformed inode record: block checksum {value} does not fit 32 bits");
     }
 }

@@ -85,6 +85,13 @@ public ref struct RecordReader(ReadOnlySpan<byte> data, string what)
         throw new FormatException($"Malformed {_what}: a varint is longer than 10 bytes");
     }
 
+    /// <summary>An unsigned varint that must fit 32 bits; <paramref name="field"/> names it in the error.</summary>
+    public uint UVarint32(string field)
+    {
+        var value = UVarint();
+        return value <= uint.MaxValue ? (uint)value : throw new FormatException($"Malformed {_what}: {field} {value} does not fit 32 bits");
+    }
+
     public long Varint()
     {
         var raw = UVarint();

@@ -20,11 +20,22 @@ public sealed class FileLeases(LeaseLimits limits, TimeProvider time)
     private const string UnknownHolder = "";
     private readonly ConcurrentDictionary<(string Namespace, long FileId), Lease> _leases = new();
 
+    // The file each leased path names, so complete and create need no metadata read to find it. A path goes stale when
+    // its file is renamed while being written; that file is then checked by id only (by writes) until it is closed.
+    private readonly ConcurrentDictionary<(string Namespace, string Path), long> _byPath = new();
+
     public LeaseLimits Limits => limits;
 
     /// <summary>A file was created or reopened by <paramref name="holder"/>: the lease is its.</summary>
-    public void Grant(string namespaceName, long fileId, string path, string holder) =>
+    public void Grant(string namespaceName, long fileId, string path, string holder)
+    {
         _leases[(namespaceName, fileId)] = new Lease(holder, path, time.GetTimestamp());
+        _byPath[(namespaceName, path)] = fileId;
+    }
+
+    /// <summary>The file under construction that holds a lease at <paramref name="path"/>, if any.</summary>
+    public long? FileAt(string namespaceName, string path) =>
+        _byPath.TryGetValue((namespaceName, path), out var fileId) && _leases.ContainsKey((namespaceName, fileId)) ? fileId : null;
 
     /// <summary>
     /// <paramref name="holder"/> is about to write or complete the file: refused while another holder's lease is
@@ -40,6 +51,7 @@ public sealed class FileLeases(LeaseLimits limits, TimeProvider time)
             {
                 if (_leases.TryAdd(key, new Lease(holder, path, now)))
                 {
+                    _byPath[(namespaceName, path)] = fileId;
                     return null;
                 }
 
@@ -53,6 +65,13 @@ public sealed class FileLeases(LeaseLimits limits, TimeProvider time)
 
             if (_leases.TryUpdate(key, current with { Holder = holder, Path = path, RenewedAt = now }, current))
             {
+                if (current.Path != path)
+                {
+                    // Renamed while being written: the path it had no longer names it.
+                    _byPath.TryRemove(new KeyValuePair<(string, string), long>((namespaceName, current.Path), fileId));
+                }
+
+                _byPath[(namespaceName, path)] = fileId;
                 return null;
             }
         }
@@ -66,7 +85,13 @@ public sealed class FileLeases(LeaseLimits limits, TimeProvider time)
             : null;
 
     /// <summary>The file was closed, removed or recovered.</summary>
-    public void Release(string namespaceName, long fileId) => _leases.TryRemove((namespaceName, fileId), out _);
+    public void Release(string namespaceName, long fileId)
+    {
+        if (_leases.TryRemove((namespaceName, fileId), out var lease))
+        {
+            _byPath.TryRemove(new KeyValuePair<(string, string), long>((namespaceName, lease.Path), fileId));
+        }
+    }
 
     /// <summary>Renews every lease of <paramref name="holder"/> (HDFS renewLease: one call per client, not per file).</summary>
     public int Renew(string holder)
@@ -85,8 +110,13 @@ public sealed class FileLeases(LeaseLimits limits, TimeProvider time)
     }
 
     /// <summary>A file found under construction with no lease here (a restart, a failover): its holder is unknown from now on.</summary>
-    public void Adopt(string namespaceName, long fileId, string path) =>
-        _leases.TryAdd((namespaceName, fileId), new Lease(UnknownHolder, path, time.GetTimestamp()));
+    public void Adopt(string namespaceName, long fileId, string path)
+    {
+        if (_leases.TryAdd((namespaceName, fileId), new Lease(UnknownHolder, path, time.GetTimestamp())))
+        {
+            _byPath[(namespaceName, path)] = fileId;
+        }
+    }
 
     /// <summary>Leases of <paramref name="namespaceName"/> not renewed within the hard limit.</summary>
     public IReadOnlyList<(long FileId, string Path)> Expired(string namespaceName) =>

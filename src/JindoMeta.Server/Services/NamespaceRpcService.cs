@@ -42,11 +42,11 @@ public sealed class NamespaceRpcService(
 
     public override async Task<Proto.FileStatusResponse> Create(Proto.CreateRequest request, ServerCallContext context)
     {
-        var (name, backend) = FindNamed(request.Namespace);
+        var name = FindNamed(request.Namespace);
         var holder = LeaseHolder.Of(context, authentication.Authenticate(context));
-        if (request.Overwrite && await UnderConstructionAsync(backend, request.Path, context).ConfigureAwait(false) is { } existing)
+        if (request.Overwrite && leases.FileAt(name, request.Path) is { } writing)
         {
-            ThrowIf(leases.CheckOverwrite(name, existing.Id, request.Path, holder));
+            ThrowIf(leases.CheckOverwrite(name, writing, request.Path, holder));
         }
 
         var response = await Submit(request.Namespace, context, "create", request.Path, null, caller => new CreateFileCommand(caller, request.Path,
@@ -59,19 +59,19 @@ public sealed class NamespaceRpcService(
 
     public override async Task<Proto.FileStatusResponse> Complete(Proto.CompleteRequest request, ServerCallContext context)
     {
-        var (name, backend) = FindNamed(request.Namespace);
+        var name = FindNamed(request.Namespace);
         var holder = LeaseHolder.Of(context, authentication.Authenticate(context));
-        var writing = await UnderConstructionAsync(backend, request.Path, context).ConfigureAwait(false);
-        if (writing is not null)
+        var writing = leases.FileAt(name, request.Path);
+        if (writing is { } fileId)
         {
-            ThrowIf(leases.Claim(name, writing.Id, request.Path, holder));
+            ThrowIf(leases.Claim(name, fileId, request.Path, holder));
         }
 
         var response = await Submit(request.Namespace, context, "complete", request.Path, null, caller => new CompleteFileCommand(caller, request.Path, request.Length,
             request.Blocks.Select(ProtoMapping.FromProto).ToArray())).ConfigureAwait(false);
-        if (writing is not null)
+        if (writing is { } closed)
         {
-            leases.Release(name, writing.Id);
+            leases.Release(name, closed);
         }
 
         return response;
@@ -79,7 +79,7 @@ public sealed class NamespaceRpcService(
 
     public override async Task<Proto.FileStatusResponse> Append(Proto.AppendRequest request, ServerCallContext context)
     {
-        var (name, _) = FindNamed(request.Namespace);
+        var name = FindNamed(request.Namespace);
         var holder = LeaseHolder.Of(context, authentication.Authenticate(context));
         var response = await Submit(request.Namespace, context, "append", request.Path, null, caller => new AppendFileCommand(caller, request.Path)).ConfigureAwait(false);
         leases.Grant(name, response.Status.FileId, request.Path, holder);
@@ -141,14 +141,8 @@ public sealed class NamespaceRpcService(
         return new Proto.ContentSummaryResponse { DirectoryCount = summary.DirectoryCount, FileCount = summary.FileCount, Length = summary.Length };
     }
 
-    /// <summary>The file at <paramref name="path"/> if it is under construction (looked up as the superuser: leases are the server's business).</summary>
-    private async Task<InodeRecord?> UnderConstructionAsync(INamespaceBackend backend, string path, ServerCallContext context)
-    {
-        var found = await backend.GetFileInfoAsync(path, new CallerIdentity(settings.Permissions.SuperUser, []), context.CancellationToken).ConfigureAwait(false);
-        return found.IsOk && found.Value.Record is { IsDirectory: false, UnderConstruction: true } record ? record : null;
-    }
-
-    private (string Name, INamespaceBackend Backend) FindNamed(string namespaceName) => ErrorMapping.Unwrap(registry.FindNamed(namespaceName));
+    /// <summary>The namespace's name (the only one's when the request names none), as leases key it.</summary>
+    private string FindNamed(string namespaceName) => ErrorMapping.Unwrap(registry.FindNamed(namespaceName)).Name;
 
     private static void ThrowIf(NamespaceError? error)
     {
