@@ -68,6 +68,12 @@ public sealed partial class JindoMetaClient
                     failure = e;
                     break;
                 }
+                catch (IOException e)
+                {
+                    // The connection broke under the stream: retried like any transport failure of a read.
+                    failure = new RpcException(new Status(StatusCode.Unavailable, $"The connection to {address} broke during a read: {e.Message}", e));
+                    break;
+                }
 
                 if (!more)
                 {
@@ -159,6 +165,10 @@ public sealed class BlockUpload : IAsyncDisposable
         {
             throw await FailureAsync(e).ConfigureAwait(false);
         }
+        catch (IOException e)
+        {
+            throw await FailureAsync(null, e).ConfigureAwait(false);
+        }
     }
 
     public ValueTask DisposeAsync()
@@ -182,9 +192,15 @@ public sealed class BlockUpload : IAsyncDisposable
             // The server ended the call already (it refused the block): its status says why.
             throw await FailureAsync(null).ConfigureAwait(false);
         }
+        catch (IOException e)
+        {
+            // The connection broke under the request stream (the server died): the call's status says so.
+            throw await FailureAsync(null, e).ConfigureAwait(false);
+        }
     }
 
-    private async Task<JindoMetaException> FailureAsync(RpcException? failure)
+    /// <summary>The call's outcome as the client's one exception type, whatever part of the call met it.</summary>
+    private async Task<JindoMetaException> FailureAsync(RpcException? failure, IOException? transport = null)
     {
         if (failure is null)
         {
@@ -198,6 +214,9 @@ public sealed class BlockUpload : IAsyncDisposable
             }
         }
 
-        return _client.DataFailure(failure ?? new RpcException(new Status(StatusCode.Internal, "The server ended the block write early")), _address);
+        failure ??= transport is null
+            ? new RpcException(new Status(StatusCode.Internal, "The server ended the block write early"))
+            : new RpcException(new Status(StatusCode.Unavailable, $"The connection to {_address} broke during a block write: {transport.Message}", transport));
+        return _client.DataFailure(failure, _address);
     }
 }
